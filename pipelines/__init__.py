@@ -1,0 +1,1 @@
+"""pipelines layer of the S3 Observatory."""
