@@ -1,0 +1,149 @@
+"""Storing strategies with their priorities: idempotent by content hash, versioned by key."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from observatory.domain import PriorityCreate, StrategyCreate
+from observatory.errors import InvalidInput, NotFound
+from observatory.store.audit import record_audit
+from observatory.store.tables import PriorityRow, StrategyRow, utcnow
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Outcome of ``save_strategy``: the stored row and what happened."""
+
+    strategy_id: int
+    version: int
+    created: bool
+    superseded_id: int | None
+    priority_ids: tuple[int, ...]
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug used for strategy keys."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def strategy_key(strategy: StrategyCreate) -> str:
+    """Identity of a strategy across versions: explicit key, else source file name, else title."""
+    if strategy.key:
+        return strategy.key
+    if strategy.source_path:
+        return "file:" + slugify(Path(strategy.source_path).stem)
+    return f"{strategy.nuts_code or strategy.country or 'unknown'}:{slugify(strategy.title)}"
+
+
+def find_strategy_by_sha(session: Session, sha256: str) -> StrategyRow | None:
+    """The stored strategy version with this content hash, if any."""
+    return session.scalar(select(StrategyRow).where(StrategyRow.sha256 == sha256))
+
+
+def save_strategy(
+    session: Session,
+    strategy: StrategyCreate,
+    priorities: list[PriorityCreate],
+    *,
+    actor: str = "system",
+) -> SaveResult:
+    """Store a strategy and its priorities in the caller's transaction.
+
+    The same content (sha256) is never stored twice; new content under an existing key becomes
+    the next version and retires the previous one (kept for the history).
+    """
+    if strategy.sha256:
+        existing = find_strategy_by_sha(session, strategy.sha256)
+        if existing is not None:
+            ids = tuple(p.id for p in existing.priorities)
+            return SaveResult(existing.id, existing.version, False, None, ids)
+    _check_parents(priorities)
+    key = strategy_key(strategy)
+    previous = session.scalar(
+        select(StrategyRow).where(StrategyRow.key == key, StrategyRow.is_current.is_(True))
+    )
+    version = 1
+    if previous is not None:
+        previous.is_current = False
+        previous.superseded_at = utcnow()
+        version = previous.version + 1
+    row = StrategyRow(key=key, version=version, **strategy.model_dump(exclude={"key"}))
+    session.add(row)
+    session.flush()
+    by_title: dict[str, PriorityRow] = {}
+    for rank, item in enumerate(priorities, start=1):
+        priority = PriorityRow(
+            strategy_id=row.id,
+            rank=rank,
+            title=item.title,
+            description=item.description,
+            pages=list(item.pages),
+            keywords=list(item.keywords),
+            confidence=item.confidence,
+            language=item.language or strategy.language,
+        )
+        session.add(priority)
+        by_title.setdefault(item.title.casefold(), priority)
+    session.flush()
+    for item in priorities:
+        if item.parent:
+            child = by_title[item.title.casefold()]
+            child.parent_id = by_title[item.parent.casefold()].id
+    record_audit(
+        session,
+        actor=actor,
+        action="strategy.version" if previous else "strategy.create",
+        entity_type="strategy",
+        entity_id=row.id,
+        before={"strategy_id": previous.id, "version": previous.version} if previous else None,
+        after={
+            "key": key,
+            "version": version,
+            "sha256": strategy.sha256,
+            "priorities": len(priorities),
+        },
+    )
+    ids = tuple(p.id for p in by_title.values())
+    return SaveResult(row.id, version, True, previous.id if previous else None, ids)
+
+
+def _check_parents(priorities: list[PriorityCreate]) -> None:
+    titles = {p.title.casefold() for p in priorities}
+    missing = [
+        f"priority {p.title!r} names parent {p.parent!r}, which is not in the same strategy"
+        for p in priorities
+        if p.parent and p.parent.casefold() not in titles
+    ]
+    if missing:
+        raise InvalidInput("priorities reference unknown parents", errors=missing)
+
+
+def get_strategy(session: Session, strategy_id: int) -> StrategyRow:
+    """One strategy version by id."""
+    row = session.get(StrategyRow, strategy_id)
+    if row is None:
+        raise NotFound(f"no strategy with id {strategy_id}")
+    return row
+
+
+def list_strategies(session: Session, *, current_only: bool = True) -> list[StrategyRow]:
+    """Stored strategies, newest first."""
+    query = select(StrategyRow).order_by(StrategyRow.created_at.desc(), StrategyRow.id.desc())
+    if current_only:
+        query = query.where(StrategyRow.is_current.is_(True))
+    return list(session.scalars(query))
+
+
+def get_priority(session: Session, priority_id: int) -> PriorityRow:
+    """One priority by id."""
+    row = session.get(PriorityRow, priority_id)
+    if row is None:
+        raise NotFound(f"no priority with id {priority_id}")
+    return row

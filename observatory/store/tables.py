@@ -1,0 +1,258 @@
+"""SQLAlchemy tables of the store. The Alembic migrations in observatory/migrations create them.
+
+Labels keep their source (model id and version, or reviewer); review decisions and the audit log
+are append-only: a correction adds rows and retires the old ones, it never rewrites history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware current time; every timestamp in the store is UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all observatory tables."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class StrategyRow(Base):
+    """One version of a regional or national S3 strategy document."""
+
+    __tablename__ = "strategies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(300))
+    nuts_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    period: Mapped[str | None] = mapped_column(String(20))
+    source_kind: Mapped[str] = mapped_column(String(20), default="pdf")
+    source_path: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    priorities: Mapped[list[PriorityRow]] = relationship(
+        back_populates="strategy", order_by="PriorityRow.rank"
+    )
+
+
+class PriorityRow(Base):
+    """A priority (domain or sub-priority) that a strategy selects."""
+
+    __tablename__ = "priorities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("priorities.id"))
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    pages: Mapped[list[Any]] = mapped_column(default=list)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    strategy: Mapped[StrategyRow] = relationship(back_populates="priorities")
+    labels: Mapped[list[LabelRow]] = relationship(back_populates="priority")
+
+
+class TaxonomyCodeRow(Base):
+    """A code of an imported classification (all levels, notes, titles per language)."""
+
+    __tablename__ = "taxonomy_codes"
+    __table_args__ = (UniqueConstraint("taxonomy", "version", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxonomy: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20))
+    parent: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    notes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TaxonomyImportRow(Base):
+    """Provenance of one import of an official classification file."""
+
+    __tablename__ = "taxonomy_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxonomy: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str | None] = mapped_column(String(8))
+    source_path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    code_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CorrespondenceRow(Base):
+    """One link of a correspondence table between two classification versions."""
+
+    __tablename__ = "taxonomy_correspondence"
+    __table_args__ = (
+        UniqueConstraint("taxonomy", "from_version", "from_code", "to_version", "to_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxonomy: Mapped[str] = mapped_column(String(20))
+    from_version: Mapped[str] = mapped_column(String(10))
+    from_code: Mapped[str] = mapped_column(String(40))
+    to_version: Mapped[str] = mapped_column(String(10))
+    to_code: Mapped[str] = mapped_column(String(40))
+
+
+class LabelRow(Base):
+    """A taxonomy code attached to a priority, by a model or a reviewer.
+
+    ``is_current`` marks the labels in force; retired labels stay for the history.
+    """
+
+    __tablename__ = "labels"
+    __table_args__ = (Index("ix_labels_current", "priority_id", "taxonomy", "is_current"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id"), index=True)
+    taxonomy: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="suggested")
+    probability: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    source_kind: Mapped[str] = mapped_column(String(20), default="model")
+    model_id: Mapped[str | None] = mapped_column(String(200))
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    taxonomy_version: Mapped[str | None] = mapped_column(String(10))
+    reviewer: Mapped[str | None] = mapped_column(String(100))
+    rationale: Mapped[list[Any]] = mapped_column(default=list)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    priority: Mapped[PriorityRow] = relationship(back_populates="labels")
+
+
+class ReviewTaskRow(Base):
+    """One (priority, taxonomy) pair waiting for human review."""
+
+    __tablename__ = "review_tasks"
+    __table_args__ = (Index("ix_review_tasks_queue", "status", "taxonomy", "doubt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id"), index=True)
+    taxonomy: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    reason: Mapped[str] = mapped_column(String(20), default="gate")
+    doubt: Mapped[float] = mapped_column(Float, default=1.0)
+    required_reviews: Mapped[int] = mapped_column(Integer, default=1)
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewDecisionRow(Base):
+    """A reviewer's decision on a task (append-only; an undo is a new row)."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("review_tasks.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    codes: Mapped[list[Any]] = mapped_column(default=list)
+    comment: Mapped[str | None] = mapped_column(Text)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("review_decisions.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditRow(Base):
+    """Append-only audit trail: who did what to which entity, with before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity_type: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """A person or service with a role; only the hash of the API key is stored."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    api_key_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PartnershipRow(Base):
+    """A Thematic Smart Specialisation Partnership."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    thematic_platform: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    regions: Mapped[list[PartnershipRegionRow]] = relationship(back_populates="partnership")
+
+
+class PartnershipRegionRow(Base):
+    """A region's role in a partnership: lead, member or interested."""
+
+    __tablename__ = "partnership_regions"
+    __table_args__ = (UniqueConstraint("partnership_id", "nuts_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    nuts_code: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(20))
+
+    partnership: Mapped[PartnershipRow] = relationship(back_populates="regions")
