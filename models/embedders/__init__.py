@@ -1,0 +1,106 @@
+"""Embedders: the ``Embedder`` ABC, its backends, the ``EMBEDDERS`` registry and a disk cache.
+
+``create_embedder("sentence-transformers" | "use" | "ensemble" | "lexical", ...)`` builds one;
+``embedder_from_settings(settings)`` builds the configured one with its embedding cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from models.embedders.base import Embedder, choose_device, default_batch_size, l2_normalise
+from models.embedders.cache import CachedEmbedder, EmbeddingCache, text_key
+from observatory.errors import InvalidInput
+
+
+def _sentence_transformers(model: str | None, device: str, batch_size: int | None) -> Embedder:
+    from models.embedders.sentence_transformer import DEFAULT_MODEL, SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model or DEFAULT_MODEL, device=device, batch_size=batch_size)
+
+
+def _use(model: str | None, device: str, batch_size: int | None) -> Embedder:
+    from models.embedders.use import USEEmbedder
+
+    return USEEmbedder(device=device, batch_size=batch_size)
+
+
+def _lexical(model: str | None, device: str, batch_size: int | None) -> Embedder:
+    from models.embedders.lexical import LexicalEmbedder
+
+    return LexicalEmbedder(batch_size=batch_size)
+
+
+# MiniLM's share of the ensemble score; chosen on the dev gold set (see models/README.md).
+ENSEMBLE_MINILM_WEIGHT = 0.5
+
+EmbedderFactory = Callable[[str | None, str, int | None], Embedder]
+
+EMBEDDERS: dict[str, EmbedderFactory] = {
+    "sentence-transformers": _sentence_transformers,
+    "use": _use,
+    "lexical": _lexical,
+}
+
+# backends whose vectors depend on fitted state must not be cached on disk
+_UNCACHEABLE = {"lexical"}
+
+
+def create_embedder(
+    backend: str = "sentence-transformers",
+    model: str | None = None,
+    device: str = "auto",
+    batch_size: int | None = None,
+    *,
+    cache_dir: Path | None = None,
+    minilm_weight: float = ENSEMBLE_MINILM_WEIGHT,
+) -> Embedder:
+    """Build an embedder by backend name; with ``cache_dir`` each distinct text is encoded once.
+
+    ``backend="ensemble"`` combines the sentence-transformers model (``model``) with
+    multilingual USE, weighting MiniLM's cosine by ``minilm_weight``.
+    """
+    if backend == "ensemble":
+        from models.embedders.ensemble import EnsembleEmbedder
+
+        members = [
+            create_embedder(
+                "sentence-transformers", model, device, batch_size, cache_dir=cache_dir
+            ),
+            create_embedder("use", None, device, batch_size, cache_dir=cache_dir),
+        ]
+        return EnsembleEmbedder(members, [minilm_weight, 1.0 - minilm_weight])
+    if backend not in EMBEDDERS:
+        known = ", ".join([*sorted(EMBEDDERS), "ensemble"])
+        raise InvalidInput(f"unknown embedding backend {backend!r}; choose one of: {known}")
+    embedder = EMBEDDERS[backend](model, device, batch_size)
+    if cache_dir is not None and backend not in _UNCACHEABLE:
+        return CachedEmbedder(embedder, cache_dir)
+    return embedder
+
+
+def embedder_from_settings(settings: object, *, backend: str | None = None) -> Embedder:
+    """The embedder configured by ``Settings`` (cached under ``settings.cache_dir``)."""
+    chosen = backend or settings.embedding_backend  # type: ignore[attr-defined]
+    return create_embedder(
+        chosen,
+        settings.embedding_model if chosen in ("sentence-transformers", "ensemble") else None,  # type: ignore[attr-defined]
+        settings.device,  # type: ignore[attr-defined]
+        settings.batch_size,  # type: ignore[attr-defined]
+        cache_dir=settings.cache_dir,  # type: ignore[attr-defined]
+    )
+
+
+__all__ = [
+    "EMBEDDERS",
+    "CachedEmbedder",
+    "Embedder",
+    "EmbeddingCache",
+    "choose_device",
+    "create_embedder",
+    "default_batch_size",
+    "embedder_from_settings",
+    "l2_normalise",
+    "text_key",
+]

@@ -1,0 +1,180 @@
+"""On-disk embedding cache keyed by (model id, sha256 of the text): nothing is embedded twice.
+
+One SQLite file per model under ``cache_dir/<model slug>/`` (safe for several processes), next to
+a ``config.json`` holding model id, dimension, creation time and package version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.embedders.base import Embedder
+from observatory.errors import ConfigurationError
+
+_SQLITE_MAX_PARAMS = 900
+
+
+def text_key(text: str) -> str:
+    """The cache key of one text: sha256 of its UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _slug(model_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", model_id).strip("_") or "model"
+
+
+def _package_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("s3-observatory")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class CacheStats:
+    """Counters for tests and benchmarks."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+class EmbeddingCache:
+    """Vectors of one model, stored by text hash in SQLite."""
+
+    def __init__(self, cache_dir: Path, model_id: str, dimension: int) -> None:
+        self.folder = Path(cache_dir) / _slug(model_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.model_id = model_id
+        self.dimension = dimension
+        self.stats = CacheStats()
+        self._check_config()
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.folder / "embeddings.sqlite", check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        )
+        self._db.commit()
+
+    def _check_config(self) -> None:
+        config_path = self.folder / "config.json"
+        if config_path.is_file():
+            config = json.loads(config_path.read_text("utf-8"))
+            if config.get("model_id") != self.model_id or config.get("dimension") != (
+                self.dimension
+            ):
+                raise ConfigurationError(
+                    f"embedding cache {self.folder} was built for {config.get('model_id')!r} "
+                    f"({config.get('dimension')}-d), not {self.model_id!r} ({self.dimension}-d); "
+                    "delete the folder to rebuild it"
+                )
+            return
+        config = {
+            "model_id": self.model_id,
+            "dimension": self.dimension,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "package_version": _package_version(),
+            "key": "sha256(utf-8 text)",
+            "dtype": "float32",
+        }
+        config_path.write_text(json.dumps(config, indent=2), "utf-8")
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors found for ``keys`` (missing keys are simply absent)."""
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            for start in range(0, len(unique), _SQLITE_MAX_PARAMS):
+                chunk = unique[start : start + _SQLITE_MAX_PARAMS]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk
+                )
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Store vectors (existing keys are kept: a text always embeds the same)."""
+        rows = [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items]
+        with self._lock:
+            self._db.executemany("INSERT OR IGNORE INTO embedding VALUES (?, ?)", rows)
+            self._db.commit()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM embedding").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the SQLite connection."""
+        with self._lock:
+            self._db.close()
+
+
+class CachedEmbedder(Embedder):
+    """Wrap an embedder so each distinct text is encoded once, ever (per model)."""
+
+    def __init__(self, inner: Embedder, cache_dir: Path) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.languages = inner.languages
+        self.device = inner.device
+        self.batch_size = inner.batch_size
+        self.cache = EmbeddingCache(cache_dir, inner.model_id, inner.dimension)
+
+    @property
+    def stats(self) -> CacheStats:
+        """Hit and miss counters of the underlying cache."""
+        return self.cache.stats
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int | None = None,
+        show_progress: bool = False,
+    ) -> np.ndarray:
+        """Embed ``texts``, reading known texts from the cache and storing the new ones."""
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string")
+        items = list(texts)
+        keys = [text_key(t) for t in items]
+        found = self.cache.get_many(keys)
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        self.cache.stats.hits += len(items) - sum(1 for k in keys if k not in found)
+        self.cache.stats.misses += len(missing)
+        if missing:
+            first_text = {}
+            for key, text in zip(keys, items, strict=True):
+                first_text.setdefault(key, text)
+            fresh = self.inner.encode(
+                [first_text[k] for k in missing],
+                batch_size=batch_size,
+                show_progress=show_progress,
+            )
+            self.cache.put_many(zip(missing, fresh, strict=True))
+            found.update(zip(missing, fresh, strict=True))
+        out = np.empty((len(items), self.dimension), dtype=np.float32)
+        for row, key in enumerate(keys):
+            out[row] = found[key]
+        return out
+
+    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
+        return self.inner.encode(texts, batch_size=batch_size, show_progress=show_progress)
+
+    def fit(self, corpus: Sequence[str]) -> None:
+        """Forward to the wrapped embedder."""
+        self.inner.fit(corpus)
