@@ -1,0 +1,44 @@
+"""The FastAPI application factory. No module-global app: call ``create_app``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.state import AppState
+from observatory import __version__
+from observatory.settings import Settings, load_settings
+from observatory.store import open_store
+
+# Routers are added as their modules land; each exposes ``router``.
+ROUTER_MODULES = ("api.routes.health",)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store is opened (and migrated) in the lifespan."""
+    current = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(current)
+        app.state.observatory = AppState(settings=current, store=store)
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="S3 Observatory",
+        version=__version__,
+        description="Search, classify, review and match the priorities of EU Smart "
+        "Specialisation Strategies.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(name).router)
+    return app
