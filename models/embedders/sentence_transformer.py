@@ -53,7 +53,10 @@ class SentenceTransformerEmbedder(Embedder):
             self.model = SentenceTransformer(target, device=self.device)
         except OSError as exc:
             raise ConfigurationError(f"cannot load embedding model {model!r}: {exc}") from exc
-        dimension = self.model.get_sentence_embedding_dimension()
+        get_dimension = getattr(self.model, "get_embedding_dimension", None) or (
+            self.model.get_sentence_embedding_dimension
+        )
+        dimension = get_dimension()
         if dimension is None:
             raise ConfigurationError(f"embedding model {model!r} does not report a dimension")
         self.dimension = int(dimension)

