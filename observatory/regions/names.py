@@ -48,8 +48,7 @@ def ranked_names(
     """Names with their rank, without duplicates after folding (the best rank is kept)."""
     seen: set[str] = set()
     ranked: list[tuple[str, int]] = []
-    for names, rank in ((
-        [official], OFFICIAL), (alternatives, ALTERNATIVE), (derived, DERIVED)):
+    for names, rank in (([official], OFFICIAL), (alternatives, ALTERNATIVE), (derived, DERIVED)):
         for name in names:
             key = fold(name)
             if key and key not in seen:

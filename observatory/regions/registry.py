@@ -109,11 +109,10 @@ class RegionRegistry:
         hint = ""
         renamed = _renamed_2021_code(key) if self.version == "2024" else None
         if renamed:
-            closest = [renamed, *[c for c in closest if c != renamed]]
+            closest = [renamed, *[c for c in closest if c != renamed]][:5]
             hint = f" ({key} is a NUTS 2021 code; NUTS 2024 uses {renamed})"
         raise NotFound(
-            f"no NUTS {self.version} region has code '{code}'{hint}; "
-            f"closest: {', '.join(closest)}",
+            f"no NUTS {self.version} region has code '{code}'{hint}; closest: {', '.join(closest)}",
             errors=closest,
         )
 
@@ -178,12 +177,17 @@ class RegionRegistry:
             tied = [(entry, score) for entry, score in trusted if score == best]
             return _pick(name, tied, by_rank=False)
         # a longer phrase ("Regional Council of South Ostrobothnia") may name one region
-        found = [(region, count) for region, count in self.find_in_text(name, limit=50)
-                 if allowed(region)]
+        found = [
+            (region, count)
+            for region, count in self.find_in_text(name, limit=50)
+            if allowed(region)
+        ]
         if len(found) == 1:
             return found[0][0]
         closest = _unique_regions(scored)[:_CLOSEST_IN_ERRORS]
-        listed = "; ".join(f"{region.code} {region.name} ({score:.0f})" for region, score in closest)
+        listed = "; ".join(
+            f"{region.code} {region.name} ({score:.0f})" for region, score in closest
+        )
         where = f" in {wanted_country}" if wanted_country else ""
         raise NotFound(
             f"no NUTS region{where} matches '{name}'; closest: {listed or 'none'}",
@@ -258,9 +262,9 @@ def similarity(query: str, name: str) -> float:
     "narnia" look like "gran canaria" and "westeros" like "west".
     """
     score = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
-    if score < _WORD_SUBSET_SCORE and len(query) < len(name):
-        if set(query.split()) <= set(name.split()):
-            score = _WORD_SUBSET_SCORE
+    shorter = len(query) < len(name)
+    if score < _WORD_SUBSET_SCORE and shorter and set(query.split()) <= set(name.split()):
+        score = _WORD_SUBSET_SCORE
     return float(score)
 
 

@@ -15,25 +15,35 @@ _SPECIAL_LETTERS = str.maketrans(
 )
 _NON_WORD = re.compile(r"[^\w]+|_")
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Words that say where a region lies rather than which region it is. A name made only of these
 # ("Southern", "Nord-Est", "Centro (IT)") is too generic to be detected in running text.
 GENERIC_WORDS = frozenset(
-    """
-    north south east west northern southern eastern western central centre center middle mid
-    midland midlands upper lower inner outer greater border region regions area province
-    islands island isles and of the de la le du des di del della do da dos das van der
-    nord sud est ouest centro centru norte sur este oeste noreste noroeste vest ovest isole
-    continente nordost sudost mitte oost zuid noord
-    """.split()
+    _words(
+        """
+        north south east west northern southern eastern western central centre center middle
+        mid midland midlands upper lower inner outer greater border region regions area
+        province islands island isles and of the de la le du des di del della do da dos das
+        van der nord sud est ouest centro centru norte sur este oeste noreste noroeste vest
+        ovest isole continente nordost sudost mitte oost zuid noord
+        """
+    )
 )
 
 # Single-word region names that are also everyday words in some EU language ("Lot", "Pest",
-# "Como"); finding them in a text says nothing about the region.
+# "Como", "Regen"); finding them in a text says nothing about the region.
 COMMON_WORDS = frozenset(
-    """
-    lot var ain cher gard aube orne eure oise somme marne manche landes vienne nord sud
-    pest como latina alba prato marche essen mayo border midland west centre vest olt ave
-    """.split()
+    _words(
+        """
+        lot var ain cher gard aube orne eure oise somme marne manche landes vienne nord sud
+        pest como latina alba prato marche essen mayo border midland west centre vest olt ave
+        regen
+        """
+    )
 )
 
 # Single-word names shorter than this are not searched for in running text.
