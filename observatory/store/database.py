@@ -90,6 +90,8 @@ class SQLStore(Store):
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        # Alembic narrates every step at INFO; the CLI shows progress at INFO, so quieten it
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         try:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
