@@ -45,6 +45,7 @@ class LanguageEntry:
     level: str
     title: str
     notes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    english_notes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def nace_level(code: str) -> str | None:
@@ -256,7 +257,7 @@ def read_nace_language(path: Path, language: str) -> dict[str, LanguageEntry]:
     width = len(rows[0][1])
     if width < 3:
         raise TaxonomyFileError(path, rows[0][0], "expected at least Level, Code, Description")
-    note_columns = _local_note_columns(rows, width)
+    note_columns, english_columns = _note_columns(rows, width)
     entries: dict[str, LanguageEntry] = {}
     for line, row in rows:
         if len(row) != width:
@@ -269,27 +270,41 @@ def read_nace_language(path: Path, language: str) -> dict[str, LanguageEntry]:
         if code in entries:
             raise TaxonomyFileError(path, line, f"duplicate code {code!r}")
         notes = {kind: row[i].strip() for kind, i in note_columns.items() if _value(row[i])}
-        entries[code] = LanguageEntry(code, level, title, MappingProxyType(notes))
+        english = {kind: row[i].strip() for kind, i in english_columns.items() if _value(row[i])}
+        entries[code] = LanguageEntry(
+            code, level, title, MappingProxyType(notes), MappingProxyType(english)
+        )
     return entries
 
 
-def _local_note_columns(rows: list[tuple[int, list[str]]], width: int) -> dict[str, int]:
-    """Columns of includes/also/excludes in the file's own language, or {} when absent."""
+def _note_columns(
+    rows: list[tuple[int, list[str]]], width: int
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Columns of the notes in the file's language and in English ({} when absent).
+
+    Layout: Level, Code, Description, [includes, also, excludes], Rulings, ISIC reference,
+    then the English includes, also includes, excludes.
+    """
+    kinds = ("includes", "also_includes", "excludes")
     for index in range(3, width):
         values = [row[index].strip() for _, row in rows if len(row) == width]
         matching = sum(1 for value in values if _ISIC_REFERENCE.fullmatch(value))
         if values and matching / len(values) >= 0.9:
-            # Level, Code, Description, [includes, also, excludes], Rulings, ISIC reference
-            if index == 7:
-                return {"includes": 3, "also_includes": 4, "excludes": 5}
-            return {}
-    return {}
+            local = dict(zip(kinds, (3, 4, 5), strict=True)) if index == 7 else {}
+            english_start = index + 1
+            english = {}
+            if width - english_start == 3:
+                english = dict(zip(kinds, range(english_start, width), strict=True))
+            return local, english
+    return {}, {}
 
 
 def apply_language(
     taxonomy: Taxonomy, language: str, entries: Mapping[str, LanguageEntry], *, strict: bool = False
 ) -> Taxonomy:
     """A new taxonomy with ``labels[language]`` (and local notes) added from ``entries``.
+
+    English notes the taxonomy lacks (Rev. 2 "includes") are filled from the entries.
 
     Entries whose code the taxonomy lacks are listed in
     ``provenance["languages"][language]["unknown_codes"]``, or raise with ``strict=True``.
@@ -309,6 +324,8 @@ def apply_language(
         notes_by_language = {k: dict(v) for k, v in code.notes_by_language.items()}
         if entry.notes:
             notes_by_language[language] = dict(entry.notes)
+        # Eurostat's Rev. 2 notes file leaves "includes" empty; RAMON exports carry it.
+        notes = {**dict(entry.english_notes), **dict(code.notes)}
         updated.append(
             Code(
                 code=code.code,
@@ -318,7 +335,7 @@ def apply_language(
                 description=code.description,
                 keywords=code.keywords,
                 labels={**dict(code.labels), language: entry.title},
-                notes=code.notes,
+                notes=notes,
                 notes_by_language=notes_by_language,
                 extra=code.extra,
             )
