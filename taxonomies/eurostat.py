@@ -274,6 +274,13 @@ def read_nace_language(path: Path, language: str) -> dict[str, LanguageEntry]:
         entries[code] = LanguageEntry(
             code, level, title, MappingProxyType(notes), MappingProxyType(english)
         )
+    # RAMON language exports are NACE Rev. 2: a cut-off file has too few top-level codes.
+    for level, count in EXPECTED_COUNTS["2"].items():
+        found = sum(1 for entry in entries.values() if entry.level == level)
+        if found != count:
+            raise TaxonomyFileError(
+                path, rows[-1][0], f"{found} {level}s, NACE Rev. 2 has {count} (truncated?)"
+            )
     return entries
 
 
