@@ -1,0 +1,29 @@
+"""Calibrated multi-label classifier into NACE divisions, NABS chapters and ecosystems."""
+
+from __future__ import annotations
+
+from models.classifier.calibration import Calibration, TaxonomyCalibration, shipped_calibration
+from models.classifier.classifier import (
+    TARGET_LEVELS,
+    TAXONOMY_ORDER,
+    Classifier,
+    ClassifierParams,
+    detect_languages,
+)
+from models.classifier.gate import gate
+from models.classifier.results import Evidence, Prediction, ScoredCode
+
+__all__ = [
+    "TARGET_LEVELS",
+    "TAXONOMY_ORDER",
+    "Calibration",
+    "Classifier",
+    "ClassifierParams",
+    "Evidence",
+    "Prediction",
+    "ScoredCode",
+    "TaxonomyCalibration",
+    "detect_languages",
+    "gate",
+    "shipped_calibration",
+]

@@ -1,0 +1,374 @@
+"""Zero-shot + kNN classifier of priority texts into NACE divisions, NABS chapters, ecosystems.
+
+For each taxonomy a code's score is its best prototype similarity, plus kNN votes of validated
+examples, plus (for NABS and ecosystems) the NACE prediction mapped through the crosswalks.
+Calibrated temperatures turn scores into probabilities. All texts are encoded once per call;
+the rest is matrix products over chunks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from models.classifier.calibration import Calibration, log_softmax, shipped_calibration
+from models.classifier.examples import ExampleMemory
+from models.classifier.prototypes import Prototype, build_prototypes
+from models.classifier.results import Evidence, Prediction, ScoredCode
+from models.embedders import Embedder
+from models.embedders.ensemble import EnsembleEmbedder
+from observatory.errors import InvalidInput, NotFound
+
+TARGET_LEVELS = {"nace": "division", "nabs": "chapter", "ecosystem": "ecosystem"}
+ROLL_UP_LEVELS = {"nace": "section"}
+TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
+CHUNK = 512
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+@dataclass
+class ClassifierParams:
+    """Knobs chosen on the dev gold set (see models/README.md)."""
+
+    knn_k: int = 10
+    knn_min_similarity: float = 0.5
+    knn_weight: float = 0.3
+    # weight of the NACE probabilities mapped onto NABS chapters / ecosystems
+    crosswalk_weight: dict[str, float] = field(
+        default_factory=lambda: {"nabs": 0.05, "ecosystem": 0.08}
+    )
+    # ensemble embedders: MiniLM's share of the score for English and for other languages
+    english_weight: float = 0.5
+    other_weight: float = 0.5
+    min_words: int = 2
+
+
+@dataclass
+class _TaxonomyModel:
+    name: str
+    taxonomy: Any
+    level: str
+    codes: list[str]
+    prototypes: list[Prototype]
+    vectors: np.ndarray  # prototype vectors plus a zero row used as padding
+    pad: np.ndarray  # (codes, max prototypes per code) row numbers; padding -> last row
+    pad_mask: np.ndarray
+    examples: ExampleMemory
+
+
+class Classifier:
+    """Classify texts into the three taxonomies with calibrated probabilities."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        taxonomies: Mapping[str, Any] | None = None,
+        *,
+        calibration: Calibration | None = None,
+        params: ClassifierParams | None = None,
+        max_text_chars: int = 20000,
+    ) -> None:
+        self.embedder = embedder
+        self.params = params or ClassifierParams()
+        self.calibration = calibration or shipped_calibration(embedder.model_id)
+        self.max_text_chars = max_text_chars
+        if taxonomies is None:
+            from taxonomies import load
+
+            taxonomies = {name: load(name) for name in TAXONOMY_ORDER}
+        self.taxonomies = dict(taxonomies)
+        self._ensemble = isinstance(embedder, EnsembleEmbedder)
+        all_prototypes = {
+            name: build_prototypes(taxonomy, TARGET_LEVELS[name])
+            for name, taxonomy in self.taxonomies.items()
+        }
+        corpus = [p.text for protos in all_prototypes.values() for p in protos]
+        embedder.fit(corpus)
+        vectors = self._space(embedder.encode(corpus))
+        self.models: dict[str, _TaxonomyModel] = {}
+        start = 0
+        for name, protos in all_prototypes.items():
+            self.models[name] = self._model(name, protos, vectors[start : start + len(protos)])
+            start += len(protos)
+        self._crosswalks = self._build_crosswalks()
+
+    # ----- set-up -----
+    def _space(self, vectors: np.ndarray) -> np.ndarray:
+        """Stored representation: ensemble members unweighted, so queries can pick weights."""
+        if not self._ensemble:
+            return vectors
+        return np.hstack(self.embedder.split(vectors)).astype(np.float32)  # type: ignore[attr-defined]
+
+    def _model(self, name: str, protos: list[Prototype], vectors: np.ndarray) -> _TaxonomyModel:
+        taxonomy = self.taxonomies[name]
+        level = TARGET_LEVELS[name]
+        codes = [c.code for c in taxonomy.at_level(level)]
+        rows: dict[str, list[int]] = {code: [] for code in codes}
+        for row, proto in enumerate(protos):
+            rows[proto.code].append(row)
+        width = max(1, max(len(r) for r in rows.values()))
+        pad = np.full((len(codes), width), len(protos), dtype=np.int64)
+        for i, code in enumerate(codes):
+            pad[i, : len(rows[code])] = rows[code]
+        padded_vectors = np.vstack([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
+        return _TaxonomyModel(
+            name, taxonomy, level, codes, protos, padded_vectors, pad, pad == len(protos),
+            ExampleMemory(codes, vectors.shape[1]),
+        )  # fmt: skip
+
+    def _build_crosswalks(self) -> dict[str, np.ndarray]:
+        from models.classifier.crosswalks import nace_to_ecosystems, nace_to_nabs
+
+        if "nace" not in self.models:
+            return {}
+        nace = self.models["nace"]
+        maps: dict[str, dict[str, list[str]]] = {}
+        if "ecosystem" in self.models:
+            maps["ecosystem"] = nace_to_ecosystems(self.taxonomies["ecosystem"], nace.taxonomy)
+        if "nabs" in self.models:
+            maps["nabs"] = nace_to_nabs(nace.taxonomy, self.models["nabs"].codes)
+        out = {}
+        for name, mapping in maps.items():
+            target = self.models[name]
+            matrix = np.zeros((len(nace.codes), len(target.codes)), dtype=np.float32)
+            column = {code: i for i, code in enumerate(target.codes)}
+            for row, division in enumerate(nace.codes):
+                for code in mapping.get(division, []):
+                    if code in column:
+                        matrix[row, column[code]] = 1.0
+            out[name] = matrix
+        return out
+
+    # ----- inputs -----
+    def _prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+        if isinstance(texts, str):
+            raise InvalidInput("classify() takes a list of texts, not one string")
+        prepared, warnings = [], []
+        for position, text in enumerate(texts):
+            if not isinstance(text, str) or not text.strip():
+                raise InvalidInput(f"text {position + 1} is empty; nothing to classify")
+            notes = []
+            text = " ".join(text.split())
+            if len(text) > self.max_text_chars:
+                notes.append(f"text truncated from {len(text)} to {self.max_text_chars} characters")
+                text = text[: self.max_text_chars]
+            prepared.append(text)
+            warnings.append(notes)
+        return prepared, warnings
+
+    def _check_taxonomies(self, names: Sequence[str]) -> list[str]:
+        wanted = [n for n in names]
+        for name in wanted:
+            if name not in self.models:
+                known = ", ".join(self.models)
+                raise InvalidInput(f"unknown taxonomy {name!r}; choose one of: {known}")
+        return wanted
+
+    def _query_vectors(
+        self, texts: list[str], languages: Sequence[str | None] | None
+    ) -> np.ndarray:
+        vectors = self.embedder.encode(texts)
+        if not self._ensemble:
+            return vectors
+        minilm, use = self.embedder.split(vectors)  # type: ignore[attr-defined]
+        langs = list(languages) if languages is not None else detect_languages(texts)
+        english = np.array([(lang or "en") == "en" for lang in langs])[:, None]
+        weight = np.where(english, self.params.english_weight, self.params.other_weight)
+        return np.hstack([weight * minilm, (1.0 - weight) * use]).astype(np.float32)
+
+    # ----- examples -----
+    def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:
+        """Codes rolled up to the predicted level ('10.11' -> '10'); unknown codes raise."""
+        model = self.models[self._check_taxonomies([taxonomy])[0]]
+        out = []
+        for code in codes:
+            try:
+                rolled = model.taxonomy.roll_up(str(code), model.level)
+            except Exception as exc:
+                raise NotFound(f"unknown {taxonomy} code {code!r}") from exc
+            if rolled not in out:
+                out.append(rolled)
+        return out
+
+    def add_examples(
+        self,
+        texts_or_vectors: Sequence[str] | np.ndarray,
+        taxonomy: str,
+        codes: Sequence[str | Sequence[str]],
+        ids: Sequence[int] | None = None,
+    ) -> list[int]:
+        """Add validated examples; the very next ``classify`` call uses them. Returns ids."""
+        model = self.models[self._check_taxonomies([taxonomy])[0]]
+        if isinstance(texts_or_vectors, np.ndarray):
+            vectors, texts = self._space(texts_or_vectors), [""] * len(texts_or_vectors)
+        else:
+            texts, _ = self._prepare(texts_or_vectors)
+            vectors = self._space(self.embedder.encode(texts))
+        if len(codes) != len(vectors):
+            raise InvalidInput(f"{len(codes)} code lists for {len(vectors)} examples")
+        normalised = [
+            self.normalise_codes(taxonomy, [c] if isinstance(c, str) else c) for c in codes
+        ]
+        return model.examples.add(vectors, normalised, texts, ids)
+
+    def remove_examples(self, ids: Sequence[int], taxonomy: str | None = None) -> int:
+        """Forget examples by id (in one taxonomy or all); returns how many were removed."""
+        names = [taxonomy] if taxonomy else list(self.models)
+        return sum(self.models[n].examples.remove(ids) for n in self._check_taxonomies(names))
+
+    # ----- classification -----
+    def classify(
+        self,
+        texts: Sequence[str],
+        taxonomies: Sequence[str] = TAXONOMY_ORDER,
+        top_k: int = 5,
+        *,
+        languages: Sequence[str | None] | None = None,
+    ) -> list[dict[str, Prediction]]:
+        """Ranked, calibrated codes per text and taxonomy (texts are encoded once)."""
+        if top_k < 1:
+            raise InvalidInput("top_k must be at least 1")
+        wanted = self._check_taxonomies(taxonomies)
+        prepared, warnings = self._prepare(texts)
+        if not prepared:
+            return []
+        queries = self._query_vectors(prepared, languages)
+        short = [len(_WORD.findall(t)) < self.params.min_words for t in prepared]
+        results: list[dict[str, Prediction]] = [{} for _ in prepared]
+        for start in range(0, len(prepared), CHUNK):
+            chunk = slice(start, start + CHUNK)
+            scored = self.score(queries[chunk])
+            for name in wanted:
+                self._predictions(name, scored[name], top_k, short[chunk], warnings[chunk],
+                                  results[chunk])  # fmt: skip
+        return results
+
+    def score(self, queries: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+        """Scores, probabilities and evidence indices of every taxonomy for query vectors."""
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for name in [n for n in TAXONOMY_ORDER if n in self.models]:
+            model = self.models[name]
+            sims = queries @ model.vectors.T
+            sims[:, -1] = -np.inf
+            padded = sims[:, model.pad]
+            best_row = padded.argmax(axis=2)
+            proto_score = np.take_along_axis(padded, best_row[:, :, None], axis=2)[:, :, 0]
+            votes, neighbours, neighbour_sims = model.examples.votes(
+                queries, self.params.knn_k, self.params.knn_min_similarity
+            )
+            combined = proto_score + self.params.knn_weight * votes
+            if name in self._crosswalks and "nace" in out:
+                combined = combined + self.params.crosswalk_weight.get(name, 0.0) * (
+                    out["nace"]["probability"] @ self._crosswalks[name]
+                )
+            params = self.calibration.for_taxonomy(name)
+            probability = np.exp(log_softmax(combined, params.temperature))
+            out[name] = {
+                "score": combined,
+                "probability": probability,
+                "best_similarity": proto_score.max(axis=1),
+                "best_row": model.pad[np.arange(len(model.codes))[None, :], best_row],
+                "proto_score": proto_score,
+                "neighbours": neighbours,
+                "neighbour_sims": neighbour_sims,
+            }
+        return out
+
+    def _predictions(
+        self,
+        name: str,
+        scored: dict[str, np.ndarray],
+        top_k: int,
+        short: list[bool],
+        warnings: list[list[str]],
+        results: list[dict[str, Prediction]],
+    ) -> None:
+        model = self.models[name]
+        params = self.calibration.for_taxonomy(name)
+        probability = scored["probability"]
+        k = min(top_k, len(model.codes))
+        order = np.argsort(-probability, axis=1)[:, :k]
+        for row in range(len(probability)):
+            notes = list(warnings[row])
+            if short[row]:
+                notes.append("text too short to classify")
+            elif scored["best_similarity"][row] < params.min_similarity:
+                notes.append("text resembles no code of this taxonomy")
+            elif probability[row, order[row, 0]] < params.abstain_probability:
+                notes.append("text too generic: no code is clearly more likely")
+            abstained = len(notes) > len(warnings[row])
+            codes = [
+                self._scored_code(model, scored, row, int(col), rank)
+                for rank, col in enumerate(order[row], start=1)
+            ]
+            results[row][name] = Prediction(
+                taxonomy=name,
+                codes=codes,
+                abstained=abstained,
+                model_id=self.embedder.model_id,
+                taxonomy_version=model.taxonomy.version,
+                warnings=notes,
+                level=model.level,
+                rolled_up=self._rolled_up(model, probability[row]),
+            )
+
+    def _scored_code(
+        self, model: _TaxonomyModel, scored: dict[str, np.ndarray], row: int, col: int, rank: int
+    ) -> ScoredCode:
+        proto = model.prototypes[int(scored["best_row"][row, col])]
+        evidence = [
+            Evidence("prototype", proto.text, round(float(scored["proto_score"][row, col]), 4),
+                     proto.kind)
+        ]  # fmt: skip
+        examples = model.examples
+        for slot, example_row in enumerate(scored["neighbours"][row]):
+            if examples.labels[example_row, col] > 0:
+                sim = float(scored["neighbour_sims"][row, slot])
+                if sim >= self.params.knn_min_similarity:
+                    evidence.append(Evidence("example", examples.texts[example_row], round(sim, 4),
+                                             str(int(examples.ids[example_row]))))  # fmt: skip
+        return ScoredCode(
+            code=model.codes[col],
+            probability=round(float(scored["probability"][row, col]), 6),
+            score=round(float(scored["score"][row, col]), 6),
+            rank=rank,
+            rationale=tuple(evidence[:4]),
+            title=model.taxonomy.codes[model.codes[col]].title,
+        )
+
+    def _rolled_up(self, model: _TaxonomyModel, probability: np.ndarray) -> list[ScoredCode]:
+        level = ROLL_UP_LEVELS.get(model.name)
+        if level is None:
+            return []
+        totals: dict[str, float] = {}
+        for code, p in zip(model.codes, probability, strict=True):
+            parent = model.taxonomy.roll_up(code, level)
+            totals[parent] = totals.get(parent, 0.0) + float(p)
+        ranked = sorted(totals.items(), key=lambda item: -item[1])[:3]
+        return [
+            ScoredCode(code, round(p, 6), round(p, 6), rank, (), model.taxonomy.codes[code].title)
+            for rank, (code, p) in enumerate(ranked, start=1)
+        ]
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    """ISO 639-1 language of each text (py3langid); 'en' when detection is unavailable."""
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:
+        return ["en"] * len(texts)
+    identifier = _identifier(LanguageIdentifier, MODEL_FILE)
+    return [identifier.classify(text)[0] for text in texts]
+
+
+_IDENTIFIER: list[Any] = []
+
+
+def _identifier(cls: Any, model_file: Any) -> Any:
+    if not _IDENTIFIER:
+        _IDENTIFIER.append(cls.from_pickled_model(model_file, norm_probs=False))
+    return _IDENTIFIER[0]

@@ -1,0 +1,1 @@
+"""Classification jobs: evaluate against gold sets and (with the store) label priorities."""
