@@ -176,14 +176,13 @@ class RegionRegistry:
             best = trusted[0][1]
             tied = [(entry, score) for entry, score in trusted if score == best]
             return _pick(name, tied, by_rank=False)
-        # a longer phrase ("Regional Council of South Ostrobothnia") may name one region
-        found = [
-            (region, count)
-            for region, count in self.find_in_text(name, limit=50)
-            if allowed(region)
-        ]
-        if len(found) == 1:
-            return found[0][0]
+        # a longer phrase ("Regional Council of South Ostrobothnia, Finland") may name one
+        # region, possibly next to regions enclosing it
+        found = [region for region, _ in self.find_in_text(name, limit=50) if allowed(region)]
+        enclosing = {ancestor.code for region in found for ancestor in self.ancestors(region.code)}
+        innermost = [region for region in found if region.code not in enclosing]
+        if len(innermost) == 1:
+            return innermost[0]
         closest = _unique_regions(scored)[:_CLOSEST_IN_ERRORS]
         listed = "; ".join(
             f"{region.code} {region.name} ({score:.0f})" for region, score in closest

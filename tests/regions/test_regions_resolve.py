@@ -142,6 +142,9 @@ def test_unknown_name_lists_closest_candidates(registry: RegionRegistry) -> None
 
 def test_long_phrase_naming_one_region_resolves(registry: RegionRegistry) -> None:
     assert registry.resolve("Regional Council of South Ostrobothnia").code == "FI199"
+    assert registry.resolve("South Ostrobothnia strategy (Finland)").code == "FI199"
+    with pytest.raises(NotFound):
+        registry.resolve("Cooperation between Bavaria and Catalonia")
 
 
 def test_a_code_resolves_to_itself(registry: RegionRegistry) -> None:
