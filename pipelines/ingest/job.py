@@ -1,0 +1,123 @@
+"""The ingest job: PDFs -> extraction -> store, one transaction per document, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from observatory.errors import ObservatoryError, UnprocessableFile
+from pipelines.ingest.extract import Extraction, extract, file_sha256
+from pipelines.ingest.pdf_text import DEFAULT_MAX_BYTES, check_file
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one file."""
+
+    path: str
+    status: str  # "created" | "new version" | "unchanged" | "failed"
+    strategy_id: int | None = None
+    version: int | None = None
+    priorities: int = 0
+    reason: str | None = None
+
+
+def collect_pdfs(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the PDFs they hold (sorted); files and missing paths pass through."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf"))
+        else:
+            found.append(path)
+    return found
+
+
+def save_extraction(store: object, extraction: Extraction, *, actor: str = "ingest") -> tuple:
+    """Store one extraction in its own transaction; returns the store's ``SaveResult``."""
+    from observatory.domain import PriorityCreate, StrategyCreate
+    from observatory.store.strategies import save_strategy
+
+    meta = extraction.strategy
+    strategy = StrategyCreate(
+        title=meta.title or Path(extraction.path).stem,
+        region=meta.region,
+        nuts_code=meta.nuts_code,
+        country=meta.country,
+        language=meta.language,
+        period=meta.period,
+        source_kind="pdf",
+        source_path=extraction.path,
+        sha256=extraction.sha256,
+        pages=extraction.page_count,
+        warnings=extraction.warnings,
+    )
+    priorities = [
+        PriorityCreate(
+            title=p.title,
+            description=p.description,
+            pages=p.pages,
+            parent=p.parent,
+            keywords=p.keywords,
+            confidence=p.confidence,
+            language=meta.language,
+        )
+        for p in extraction.priorities
+    ]
+    with store.transaction(write=True) as session:  # type: ignore[attr-defined]
+        return save_strategy(session, strategy, priorities, actor=actor)
+
+
+def _already_stored(store: object, sha256: str) -> tuple[int, int] | None:
+    from observatory.store.strategies import find_strategy_by_sha
+
+    with store.transaction() as session:  # type: ignore[attr-defined]
+        row = find_strategy_by_sha(session, sha256)
+        return (row.id, row.version) if row is not None else None
+
+
+def ingest_file(
+    store: object,
+    path: Path,
+    *,
+    overrides: dict[str, str | None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    actor: str = "ingest",
+) -> IngestOutcome:
+    """Extract and store one PDF; unreadable files come back as ``failed`` with the reason."""
+    try:
+        check_file(path, max_bytes)
+        stored = _already_stored(store, file_sha256(path))
+        if stored is not None:  # same bytes: nothing to extract or write
+            return IngestOutcome(str(path), "unchanged", stored[0], stored[1])
+        extraction = extract(path, max_bytes=max_bytes, overrides=overrides)
+        result = save_extraction(store, extraction, actor=actor)
+    except UnprocessableFile as exc:
+        return IngestOutcome(str(path), "failed", reason=exc.reason)
+    except ObservatoryError as exc:
+        return IngestOutcome(str(path), "failed", reason=exc.message)
+    status = (
+        "unchanged" if not result.created else ("new version" if result.version > 1 else "created")
+    )
+    return IngestOutcome(
+        str(path), status, result.strategy_id, result.version, len(extraction.priorities)
+    )
+
+
+def ingest_paths(
+    store: object,
+    paths: Iterable[Path],
+    *,
+    overrides: dict[str, str | None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_done: Callable[[IngestOutcome], None] | None = None,
+) -> list[IngestOutcome]:
+    """Ingest every file (folders expanded); a failure never stops the others."""
+    outcomes = []
+    for path in collect_pdfs(paths):
+        outcome = ingest_file(store, path, overrides=overrides, max_bytes=max_bytes)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    return outcomes
