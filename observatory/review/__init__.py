@@ -1,0 +1,134 @@
+"""The human review queue: reviewers validate and correct the AI tags, with roles, double
+review, agreement figures and a full audit trail.
+
+Functions taking a ``Session`` work in the caller's transaction; functions taking a ``Store``
+open their own (write) transaction. ``ReviewService`` bundles a store with the ``on_confirmed``
+listeners (for example the API layer's hook that adds kNN examples to the running classifier;
+the core never imports ``models``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from observatory.review.agreement import (
+    Agreement,
+    agreement,
+    cohen_kappa,
+    krippendorff_alpha_nominal,
+)
+from observatory.review.bulk import bulk_accept
+from observatory.review.claims import claim_next, describe_task
+from observatory.review.decisions import decide, undo_last, validate_codes
+from observatory.review.export import export_gold, gold_rows, history
+from observatory.review.figures import model_precision, queue_stats, reviewer_stats
+from observatory.review.outcome import rejected_codes
+from observatory.review.queue import doubt_score, enqueue, flag, list_queue, queue_size
+from observatory.review.types import (
+    Action,
+    BulkResult,
+    ClaimedTask,
+    ConfirmedListener,
+    DecisionResult,
+    HistoryEntry,
+    QueueFilters,
+    QueueItem,
+    Suggestion,
+    TaskStatus,
+)
+from observatory.store.database import Store
+from observatory.users import Identity
+
+__all__ = [
+    "Action",
+    "Agreement",
+    "BulkResult",
+    "ClaimedTask",
+    "ConfirmedListener",
+    "DecisionResult",
+    "HistoryEntry",
+    "QueueFilters",
+    "QueueItem",
+    "ReviewService",
+    "Suggestion",
+    "TaskStatus",
+    "agreement",
+    "bulk_accept",
+    "claim_next",
+    "cohen_kappa",
+    "decide",
+    "describe_task",
+    "doubt_score",
+    "enqueue",
+    "export_gold",
+    "flag",
+    "gold_rows",
+    "history",
+    "krippendorff_alpha_nominal",
+    "list_queue",
+    "model_precision",
+    "queue_size",
+    "queue_stats",
+    "rejected_codes",
+    "reviewer_stats",
+    "undo_last",
+    "validate_codes",
+]
+
+
+@dataclass
+class ReviewService:
+    """The store-level review operations with the ``on_confirmed`` listeners attached."""
+
+    store: Store
+    on_confirmed: list[ConfirmedListener] = field(default_factory=list)
+
+    def claim_next(
+        self,
+        reviewer: Identity,
+        filters: QueueFilters | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> ClaimedTask | None:
+        """See ``claim_next``."""
+        return claim_next(self.store, reviewer, filters, now=now)
+
+    def decide(
+        self,
+        task_id: int,
+        reviewer: Identity,
+        action: Action | str,
+        codes: Sequence[str] | None = None,
+        comment: str | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> DecisionResult:
+        """See ``decide``; confirmed labels go to ``on_confirmed``."""
+        return decide(
+            self.store,
+            task_id,
+            reviewer,
+            action,
+            codes,
+            comment,
+            listeners=self.on_confirmed,
+            now=now,
+        )
+
+    def undo_last(self, reviewer: Identity, *, now: datetime | None = None) -> DecisionResult:
+        """See ``undo_last``."""
+        return undo_last(self.store, reviewer, now=now)
+
+    def bulk_accept(
+        self,
+        actor: Identity,
+        filters: QueueFilters | None,
+        min_probability: float,
+        dry_run: bool = True,
+    ) -> BulkResult:
+        """See ``bulk_accept``; confirmed labels go to ``on_confirmed``."""
+        return bulk_accept(
+            self.store, actor, filters, min_probability, dry_run, listeners=self.on_confirmed
+        )

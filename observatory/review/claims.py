@@ -1,0 +1,173 @@
+"""Claiming tasks: each reviewer gets the most doubtful task nobody else holds, with a lease.
+
+Two reviewers asking at the same moment never get the same task: on SQLite the claim runs in a
+write transaction (BEGIN IMMEDIATE, so claims are serialised); on PostgreSQL the candidate row
+is locked with ``FOR UPDATE SKIP LOCKED`` so a concurrent claimer moves on to the next one.
+On top of both, the claim is an optimistic ``UPDATE ... WHERE version = :seen``. An expired
+lease needs no sweeper: a task whose lease has run out is simply claimable again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, exists, or_, update
+from sqlalchemy.orm import Session, aliased
+
+from observatory.domain import Role
+from observatory.errors import NotFound
+from observatory.review.queue import decided_by, filter_conditions, joined_tasks, suggestions
+from observatory.review.types import Action, ClaimedTask, QueueFilters, TaskStatus, as_utc
+from observatory.settings import load_settings
+from observatory.store.audit import record_audit
+from observatory.store.database import Store
+from observatory.store.labels import current_labels
+from observatory.store.tables import (
+    PriorityRow,
+    ReviewDecisionRow,
+    ReviewTaskRow,
+    StrategyRow,
+    utcnow,
+)
+from observatory.users import Actor, Identity, require_role
+
+DECIDING_ROLES = (Role.REVIEWER, Role.ADJUDICATOR, Role.ADMIN)
+ADJUDICATING_ROLES = (Role.ADJUDICATOR, Role.ADMIN)
+CLAIM_ATTEMPTS = 5
+
+
+def lease_seconds(value: int | None = None) -> int:
+    """The lease length: the given value or ``settings.review_lease_seconds``."""
+    return value if value is not None else load_settings().review_lease_seconds
+
+
+def is_claimed_by_other(task: ReviewTaskRow, reviewer: str, now: datetime) -> bool:
+    """Whether someone else holds a lease on the task that has not expired."""
+    return (
+        task.claimed_by is not None
+        and task.claimed_by != reviewer
+        and task.lease_expires_at is not None
+        and as_utc(task.lease_expires_at) > now
+    )
+
+
+def claim_next(
+    store: Store,
+    reviewer: Identity,
+    filters: QueueFilters | None = None,
+    *,
+    lease: int | None = None,
+    now: datetime | None = None,
+) -> ClaimedTask | None:
+    """Claim the most doubtful task available to ``reviewer`` (``None`` when there is none).
+
+    Adjudicators and admins get tasks in adjudication first; other reviewers never see them.
+    Nobody gets a task they already decided. Tasks the reviewer skipped come last.
+    """
+    actor = Actor.of(reviewer)
+    require_role(actor, *DECIDING_ROLES)
+    now = now or utcnow()
+    seconds = lease_seconds(lease)
+    for _attempt in range(CLAIM_ATTEMPTS):
+        with store.transaction(write=True) as session:
+            task = _next_candidate(session, actor, filters, now, store.dialect == "postgresql")
+            if task is None:
+                return None
+            claimed = _take(session, task, actor.name, now, seconds)
+            if claimed is not None:
+                return claimed
+    return None
+
+
+def _next_candidate(
+    session: Session,
+    actor: Actor,
+    filters: QueueFilters | None,
+    now: datetime,
+    skip_locked: bool,
+) -> ReviewTaskRow | None:
+    statuses = [TaskStatus.OPEN.value]
+    if actor.role in ADJUDICATING_ROLES:
+        statuses.append(TaskStatus.ADJUDICATION.value)
+    skip = aliased(ReviewDecisionRow)
+    skipped_by_me = exists().where(
+        skip.task_id == ReviewTaskRow.id,
+        skip.reviewer == actor.name,
+        skip.action == Action.SKIP.value,
+    )
+    query = (
+        joined_tasks(ReviewTaskRow)
+        .where(
+            ReviewTaskRow.status.in_(statuses),
+            or_(
+                ReviewTaskRow.claimed_by.is_(None),
+                ReviewTaskRow.claimed_by == actor.name,
+                ReviewTaskRow.lease_expires_at.is_(None),
+                ReviewTaskRow.lease_expires_at <= now,
+            ),
+            ~decided_by(actor.name),
+            *filter_conditions(filters),
+        )
+        .order_by(
+            case((ReviewTaskRow.status == TaskStatus.ADJUDICATION.value, 0), else_=1),
+            case((skipped_by_me, 1), else_=0),
+            ReviewTaskRow.doubt.desc(),
+            ReviewTaskRow.id,
+        )
+        .limit(1)
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True, of=ReviewTaskRow)
+    return session.scalar(query)
+
+
+def _take(
+    session: Session, task: ReviewTaskRow, reviewer: str, now: datetime, seconds: int
+) -> ClaimedTask | None:
+    seen = task.version
+    expires = now + timedelta(seconds=seconds)
+    result = session.execute(
+        update(ReviewTaskRow)
+        .where(ReviewTaskRow.id == task.id, ReviewTaskRow.version == seen)
+        .values(claimed_by=reviewer, claimed_at=now, lease_expires_at=expires, version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None  # someone changed it since we read it: try the next candidate
+    session.expire(task)
+    record_audit(
+        session,
+        actor=reviewer,
+        action="review.claim",
+        entity_type="review_task",
+        entity_id=task.id,
+        after={"lease_expires_at": expires.isoformat(), "version": seen + 1},
+    )
+    return describe_task(session, task.id)
+
+
+def describe_task(session: Session, task_id: int) -> ClaimedTask:
+    """A task with its priority text, territory and suggestions."""
+    row = session.execute(
+        joined_tasks(ReviewTaskRow, PriorityRow, StrategyRow).where(ReviewTaskRow.id == task_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no review task with id {task_id}")
+    task, priority, strategy = row
+    return ClaimedTask(
+        task_id=task.id,
+        priority_id=priority.id,
+        taxonomy=task.taxonomy,
+        status=task.status,
+        reason=task.reason,
+        doubt=task.doubt,
+        title=priority.title,
+        description=priority.description,
+        language=priority.language or strategy.language,
+        country=strategy.country,
+        nuts_code=strategy.nuts_code,
+        suggestions=suggestions(session, priority.id, task.taxonomy),
+        current_codes=[label.code for label in current_labels(session, priority.id, task.taxonomy)],
+        lease_expires_at=as_utc(task.lease_expires_at or utcnow()),
+        version=task.version,
+    )
