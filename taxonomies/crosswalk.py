@@ -12,6 +12,12 @@ def ecosystem_nace_crosswalk(ecosystems: Taxonomy, nace: Taxonomy) -> dict[str, 
     A division counts once per ecosystem even if the composition lists several of its groups;
     a division may belong to several ecosystems (e.g. 58 to digital and cultural-creative).
     """
+    expected = ecosystems.provenance.get("nace_version", nace.version)
+    if nace.version != expected:
+        raise TaxonomyError(
+            f"the ecosystem compositions use NACE Rev. {expected} codes, "
+            f"not Rev. {nace.version}: pass the built-in load('nace')"
+        )
     order = {code.code: i for i, code in enumerate(nace.at_level("division"))}
     crosswalk: dict[str, list[str]] = {}
     for ecosystem in ecosystems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -60,9 +61,16 @@ def load(name: str, *, overlay_dir: Path | None = None) -> Taxonomy:
 
 
 def _validate_crosswalk(ecosystems: Taxonomy, overlay_dir: Path | None) -> None:
-    """Check ecosystem compositions against the imported NACE when there is one."""
-    if overlay_dir is not None and overlay_path("nace", overlay_dir).is_file():
-        ecosystems.validate({"nace": load("nace", overlay_dir=overlay_dir)})
+    """Check ecosystem compositions against the imported NACE of the same version, if any.
+
+    The compositions are written in NACE Rev. 2 codes; an imported Rev. 2.1 cannot check
+    them (codes moved), so they stay checked against the built-in Rev. 2 only.
+    """
+    if overlay_dir is None or not overlay_path("nace", overlay_dir).is_file():
+        return
+    nace = load("nace", overlay_dir=overlay_dir)
+    if nace.version == ecosystems.provenance.get("nace_version", nace.version):
+        ecosystems.validate({"nace": nace})
 
 
 def _cached(path: Path, kind: str, *, built_in: Taxonomy | None = None) -> Taxonomy:
@@ -102,7 +110,8 @@ def merge_descriptions(overlay: Taxonomy, built_in: Taxonomy) -> Taxonomy:
     """A copy of ``overlay`` with the built-in descriptions/keywords where it has none.
 
     Same version: matched by code. Another version (NACE 2.1 over our Rev. 2 texts): matched
-    only where level and English title are identical, since codes were renumbered.
+    where level and English title are identical, or where the code is unchanged and the titles
+    share their content words, since some codes were reassigned.
     """
     same_version = overlay.version == built_in.version
     by_title = {(c.level, _title_key(c.title)): c for c in built_in}
@@ -112,6 +121,16 @@ def merge_descriptions(overlay: Taxonomy, built_in: Taxonomy) -> Taxonomy:
         source = built_in.get(code.code) if same_version else None
         if source is None or source.level != code.level:
             source = by_title.get((code.level, _title_key(code.title)))
+        if source is None and not same_version:
+            # A lightly retitled code keeps its number ('Telecommunications' ->
+            # 'Telecommunication'); a reassigned one (section J) has an unrelated title.
+            candidate = built_in.get(code.code)
+            if (
+                candidate
+                and candidate.level == code.level
+                and similar_titles(candidate.title, code.title)
+            ):
+                source = candidate
         if source is None or (code.description and code.keywords):
             merged.append(code)
             continue
@@ -133,7 +152,7 @@ def merge_descriptions(overlay: Taxonomy, built_in: Taxonomy) -> Taxonomy:
     provenance: dict[str, Any] = dict(overlay.provenance)
     provenance["descriptions"] = (
         f"{matched} descriptions merged from the built-in {built_in.title} "
-        f"({'by code' if same_version else 'by identical title'}); "
+        f"({'by code' if same_version else 'by code and matching title'}); "
         f"{built_in.provenance.get('descriptions', '')}"
     )
     return Taxonomy(
@@ -143,6 +162,22 @@ def merge_descriptions(overlay: Taxonomy, built_in: Taxonomy) -> Taxonomy:
 
 def _title_key(title: str) -> str:
     return " ".join(title.casefold().split())
+
+
+_STOP_WORDS = frozenset({"and", "of", "the", "other", "n.e.c", "related", "except", "for"})
+
+
+def _content_words(title: str) -> set[str]:
+    words = re.findall(r"[a-z][a-z.\-]*", title.casefold())
+    return {w.rstrip("s") for w in words if w not in _STOP_WORDS}
+
+
+def similar_titles(first: str, second: str, *, threshold: float = 0.6) -> bool:
+    """Whether two titles share most content words of the shorter one (plurals folded)."""
+    a, b = _content_words(first), _content_words(second)
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= threshold
 
 
 def save(taxonomy: Taxonomy, path: Path) -> None:

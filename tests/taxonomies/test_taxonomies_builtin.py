@@ -249,3 +249,32 @@ def test_validate_catches_unknown_crosswalk_codes(nace: Taxonomy) -> None:
     ecosystems("30.1").validate({"nace": detailed})
     with pytest.raises(TaxonomyValidationError, match=r"30\.3"):
         ecosystems("30.3").validate({"nace": detailed})  # 30 is detailed, 30.3 is absent
+
+
+def test_overlay_is_reloaded_when_the_file_changes(tmp_path: Path) -> None:
+    built_in = load("nace")
+
+    def overlay_with_label(label: str) -> Taxonomy:
+        codes = [
+            Code(c.code, c.level, c.parent, c.title, labels={"fr": label}) if c.code == "62" else c
+            for c in built_in
+        ]
+        return Taxonomy("nace", "2", "NACE Rev. 2", built_in.levels, codes)
+
+    save(overlay_with_label("Programmation"), tmp_path / "nace.json")
+    first = load("nace", overlay_dir=tmp_path)
+    assert first["62"].labels["fr"] == "Programmation"
+    assert first["62"].description == built_in["62"].description  # merged from built-in
+    save(overlay_with_label("Informatique"), tmp_path / "nace.json")
+    assert load("nace", overlay_dir=tmp_path)["62"].labels["fr"] == "Informatique"
+
+
+def test_broken_overlay_is_refused(tmp_path: Path) -> None:
+    orphan = Code("99.9", "group", "98.7", "Orphan")
+    built_in = load("nace")
+    save(
+        Taxonomy("nace", "2", "Broken", (*built_in.levels, "group"), [*built_in, orphan]),
+        tmp_path / "nace.json",
+    )
+    with pytest.raises(TaxonomyValidationError, match="missing parent"):
+        load("nace", overlay_dir=tmp_path)

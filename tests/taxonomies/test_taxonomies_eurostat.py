@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from taxonomies import Taxonomy, TaxonomyFileError, TaxonomyValidationError, load, save
+from taxonomies import (
+    Taxonomy,
+    TaxonomyError,
+    TaxonomyFileError,
+    TaxonomyValidationError,
+    ecosystem_nace_crosswalk,
+    load,
+    save,
+)
 from taxonomies.eurostat import (
     apply_language,
     read_correspondence,
@@ -238,9 +246,16 @@ def test_rev21_overlay_keeps_version_and_merges_by_title_only(
     overlay = load("nace", overlay_dir=tmp_path)
     assert overlay.version == "2.1" and len(overlay) == 1047
     assert overlay["10"].description == built_in["10"].description  # same title in both
-    # Section J is renamed in Rev. 2.1; our Rev. 2 "Information and communication" text
-    # must not be pinned on it.
+    assert overlay["61"].description == built_in["61"].description  # 'Telecommunication'
+    # Rev. 2.1 moves sections: our "Information and communication" text must not be pinned
+    # on the new J, while "Financial and insurance activities" follows its title from K to L.
     assert overlay["J"].description != built_in["J"].description
+    assert overlay["L"].description == built_in["K"].description
+    # Ecosystem compositions are Rev. 2 codes: checked on the built-in, refused on Rev. 2.1.
+    ecosystems = load("ecosystem", overlay_dir=tmp_path)
+    assert ecosystem_nace_crosswalk(ecosystems, built_in)["digital"]
+    with pytest.raises(TaxonomyError, match=r"Rev\. 2 codes"):
+        ecosystem_nace_crosswalk(ecosystems, overlay)
 
 
 def test_language_file_cut_at_a_record_boundary_is_rejected(tmp_path: Path) -> None:
