@@ -7,15 +7,26 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.pages import PAGE_ROUTER_MODULES
+from api.pages.rendering import STATIC_DIR
 from api.state import AppState
 from observatory import __version__
 from observatory.settings import Settings, load_settings
 from observatory.store import open_store
 
 # Routers are added as their modules land; each exposes ``router``.
-ROUTER_MODULES = ("api.routes.health",)
+ROUTER_MODULES = (
+    "api.routes.health",
+    "api.routes.priorities",
+    "api.routes.taxonomies",
+    "api.routes.regions",
+    "api.routes.partnerships",
+    "api.routes.export",
+    *PAGE_ROUTER_MODULES,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,4 +52,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,0 +1,12 @@
+"""Server-rendered web pages for analysts, reviewers and regions (Jinja2, no build step).
+
+Each module exposes ``router``; ``PAGE_ROUTER_MODULES`` lists them for ``api.app``.
+"""
+
+PAGE_ROUTER_MODULES = (
+    "api.pages.search",
+    "api.pages.priorities",
+    "api.pages.regions",
+    "api.pages.map",
+    "api.pages.review",
+)

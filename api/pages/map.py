@@ -1,0 +1,112 @@
+"""The map page (``/map?taxonomy=nace&code=C``): regions coloured by priorities with a code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from api.deps import SessionDep, StateDep
+from api.pages.geo import load_nuts_map
+from api.pages.names import TAXONOMY_NAMES, load_names
+from api.pages.profiles import map_counts
+from api.pages.rendering import HTMLRoute, render
+from api.pages.tags import nace_section
+from observatory.errors import InvalidInput
+
+router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
+
+# sequential blues, light to dark; the darkest classes carry white text in the legend
+PALETTE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+EMPTY_FILL = "#f7f7f7"
+
+
+def colour_classes(maximum: int) -> list[tuple[int, int, str]]:
+    """Up to five (low, high, colour) classes covering 1..maximum."""
+    if maximum <= 0:
+        return []
+    classes = min(len(PALETTE), maximum)
+    bounds = [round(maximum * (i + 1) / classes) for i in range(classes)]
+    low = 1
+    found = []
+    for index, high in enumerate(bounds):
+        if high < low:
+            continue
+        colour = PALETTE[round(index * (len(PALETTE) - 1) / max(1, classes - 1))]
+        found.append((low, high, colour))
+        low = high + 1
+    return found
+
+
+def fill_for(count: int, classes: list[tuple[int, int, str]]) -> str:
+    """The colour of a count."""
+    for low, high, colour in classes:
+        if low <= count <= high:
+            return colour
+    return EMPTY_FILL
+
+
+def code_options(names: Any, taxonomy: str) -> list[tuple[str, str]]:
+    """Codes offered in the picker: NACE sections and divisions, NABS chapters, ecosystems."""
+    codes = names.codes.get(taxonomy, {})
+    return sorted(codes.items(), key=lambda item: (len(item[0]) > 1, item[0]))
+
+
+@router.get("/map")
+def map_page(
+    request: Request, state: StateDep, session: SessionDep, taxonomy: str = "nace", code: str = "C"
+) -> Response:
+    """Draw the stored regions coloured by how many of their priorities carry the code."""
+    taxonomy = taxonomy.strip().lower()
+    code = code.strip()
+    if taxonomy not in TAXONOMY_NAMES:
+        raise InvalidInput(f"unknown taxonomy {taxonomy!r}; expected one of {TAXONOMY_NAMES}")
+    if taxonomy == "nace" and nace_section(code) == code.upper():
+        code = code.upper()
+    if not code:
+        raise InvalidInput("choose a code to map")
+    names = load_names(state)
+    counts = map_counts(session, taxonomy, code)
+    classes = colour_classes(max(counts.values(), default=0))
+    geojson = state.settings.nuts_geojson
+    shapes: list[dict[str, Any]] = []
+    countries: list[Any] = []
+    size = (0.0, 0.0)
+    drawn: set[str] = set()
+    if geojson is not None:
+        levels = tuple(sorted({0} | {len(nuts) - 2 for nuts in counts if 2 <= len(nuts) <= 5}))
+        nuts_map = state.service(f"nuts_map:{levels}", lambda: load_nuts_map(geojson, levels))
+        size = (nuts_map.width, nuts_map.height)
+        countries = nuts_map.at_level(0)
+        # coarse levels first, so finer regions are drawn on top of them
+        for nuts in sorted(counts, key=lambda c: (len(c), c)):
+            shape = nuts_map.shapes.get(nuts)
+            if shape is None:
+                continue
+            drawn.add(nuts)
+            shapes.append(
+                {"shape": shape, "count": counts[nuts], "fill": fill_for(counts[nuts], classes)}
+            )
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return render(
+        request,
+        "map.html",
+        {
+            "title": f"Map of {code}",
+            "section": "map",
+            "taxonomy": taxonomy,
+            "code": code,
+            "code_title": names.code(taxonomy, code),
+            "options": code_options(names, taxonomy),
+            "taxonomies": TAXONOMY_NAMES,
+            "geojson": geojson,
+            "countries": countries,
+            "shapes": shapes,
+            "size": size,
+            "classes": classes,
+            "empty_fill": EMPTY_FILL,
+            "rows": rows,
+            "missing": [nuts for nuts, _count in rows if geojson and nuts not in drawn],
+            "names": names,
+        },
+    )

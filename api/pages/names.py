@@ -1,0 +1,72 @@
+"""Human names for codes and regions, built once per app and shared by every page.
+
+Pages must render even when a taxonomy or the NUTS registry cannot be loaded (a fresh install,
+a broken overlay): the code itself is shown then, and the reason is logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from api.state import AppState
+from observatory.errors import ObservatoryError
+from observatory.regions import RegionRegistry
+from observatory.taxonomy_service import load_taxonomy
+from taxonomies import Taxonomy
+
+log = logging.getLogger(__name__)
+
+TAXONOMY_NAMES = ("nace", "nabs", "ecosystem")
+
+
+@dataclass
+class Names:
+    """Titles of taxonomy codes and names of NUTS regions."""
+
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    taxonomies: dict[str, Taxonomy] = field(default_factory=dict)
+    regions: RegionRegistry | None = None
+
+    def code(self, taxonomy: str, code: str) -> str:
+        """The title of a code, or '' when unknown."""
+        return self.codes.get(taxonomy, {}).get(code, "")
+
+    def facet(self, facet: str, value: str) -> str:
+        """Display text of a facet value."""
+        taxonomy = {"nace_section": "nace", "nace_division": "nace"}.get(facet, facet)
+        if taxonomy in TAXONOMY_NAMES:
+            title = self.code(taxonomy, value)
+            return f"{value} {title}".strip()
+        if facet == "region":
+            name = self.region(value)
+            return f"{value} {name}" if name else value
+        return value
+
+    def region(self, code: str | None) -> str:
+        """The NUTS name of a region code, or '' when the registry does not know it."""
+        if not code or self.regions is None or code not in self.regions:
+            return ""
+        return self.regions.get(code).name
+
+
+def load_names(state: AppState) -> Names:
+    """Build the names once per app (the taxonomies and NUTS registry are read from files)."""
+
+    def build() -> Names:
+        names = Names()
+        for name in TAXONOMY_NAMES:
+            try:
+                taxonomy = load_taxonomy(name, state.settings)
+            except ObservatoryError as exc:
+                log.warning("pages show bare %s codes: %s", name, exc.message)
+                continue
+            names.taxonomies[name] = taxonomy
+            names.codes[name] = {code.code: code.title for code in taxonomy}
+        try:
+            names.regions = RegionRegistry.load()
+        except (ObservatoryError, ImportError) as exc:
+            log.warning("pages show bare NUTS codes: %s", exc)
+        return names
+
+    return state.service("page_names", build)

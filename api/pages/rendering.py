@@ -1,0 +1,96 @@
+"""Templates, the HTML error page, and helpers shared by every page router.
+
+Page routes use ``HTMLRoute``: an error raised while handling a page (an ``ObservatoryError``,
+an invalid parameter, an ``HTTPException``) becomes an HTML error page with the same message
+and status as the JSON error body the API would send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from observatory.errors import ObservatoryError
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+TAXONOMY_LABELS = {"nace": "NACE Rev. 2", "nabs": "NABS 2007", "ecosystem": "Industrial ecosystem"}
+
+
+def percent(value: float | None) -> str:
+    """A probability as a whole percentage ('' when unknown)."""
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+def query_string(params: dict[str, Any]) -> str:
+    """Encode non-empty parameters (lists repeat the key) for a link."""
+    pairs: list[tuple[str, Any]] = []
+    for key, value in params.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        pairs.extend((key, item) for item in values if item not in (None, ""))
+    return urlencode(pairs)
+
+
+def _build_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters["percent"] = percent
+    templates.env.globals["taxonomy_labels"] = TAXONOMY_LABELS
+    templates.env.globals["query_string"] = query_string
+    return templates
+
+
+templates = _build_templates()
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """Render a template with the request in its context."""
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(request: Request, message: str, status_code: int) -> Response:
+    """The HTML counterpart of the JSON error body."""
+    return render(
+        request,
+        "error.html",
+        {"message": message, "status": status_code, "title": f"Error {status_code}"},
+        status_code=status_code,
+    )
+
+
+class HTMLRoute(APIRoute):
+    """A page route: errors come back as an HTML page instead of the JSON error body."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the default handler so that errors render ``error.html``."""
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ObservatoryError as exc:
+                return error_page(request, exc.message, exc.status)
+            except RequestValidationError as exc:
+                problems = [
+                    f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}"
+                    for err in exc.errors()
+                ]
+                return error_page(request, "invalid request: " + "; ".join(problems[:3]), 400)
+            except StarletteHTTPException as exc:
+                detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+                return error_page(request, detail, exc.status_code)
+
+        return handle
