@@ -1,9 +1,11 @@
 """Turning a settled review into labels, and back again on undo, without rewriting history.
 
 Settling retires the labels in force for the (priority, taxonomy) and adds reviewer labels:
-``accepted`` for codes the model suggested, ``corrected`` for others. Codes the reviewer turned
-down are recorded as ``rejected`` rows that are never current (``is_current`` False); such a
-row counts for ``rejected_codes`` while its ``retired_at`` is empty, and an undo retires it.
+``accepted`` when the reviewer accepted suggestions, ``corrected`` when they chose other codes
+(an alternative suggestion keeps the model's probability and version as provenance). Codes the
+reviewer turned down are recorded as ``rejected`` rows that are never current (``is_current``
+False); such a row counts for ``rejected_codes`` while its ``retired_at`` is empty, and an undo
+retires it.
 """
 
 from __future__ import annotations
@@ -78,13 +80,14 @@ def apply_outcome(
     new_rows: list[LabelRow] = []
     for rank, code in enumerate(codes, start=1):
         source = by_code.get(code)
-        kept = source is not None and source.source_kind == LabelSource.MODEL.value
         new_rows.append(
             LabelRow(
                 priority_id=priority_id,
                 taxonomy=taxonomy,
                 code=code,
-                status=(LabelStatus.ACCEPTED if kept else LabelStatus.CORRECTED).value,
+                status=(
+                    LabelStatus.ACCEPTED if action == Action.ACCEPT.value else LabelStatus.CORRECTED
+                ).value,
                 probability=source.probability if source else None,
                 score=source.score if source else None,
                 rank=rank,
