@@ -168,5 +168,5 @@ def detect_metadata(document: DocumentText, full_text: str) -> StrategyMetadata:
         nuts_code=nuts_code,
         country=country,
         language=detect_language(full_text),
-        period=detect_period(full_text),
+        period=detect_period(" ".join([title, *document.running_texts[:3], full_text])),
     )

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 SOFT_HYPHEN = "\u00ad"
+_LEADING_CID = re.compile(r"^\(cid:\d+\)\s*")
+_CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(
     r"^(page|seite|pagina|página|sivu|strona|p\.)?\s*[-–]?\s*\d{1,4}\s*[-–]?$|^[ivxlc]{1,6}$", re.I
 )
@@ -117,7 +119,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentTex
     except PDFSyntaxError as exc:
         raise UnprocessableFile(str(path), f"corrupt PDF ({exc})") from None
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
-        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+        if _is_encryption_error(exc):
             raise UnprocessableFile(str(path), "encrypted PDF (password required)") from None
         raise UnprocessableFile(str(path), f"corrupt PDF ({type(exc).__name__}: {exc})") from None
     if not any(p.lines for p in pages):
@@ -130,6 +132,25 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentTex
             "scanned pages were skipped"
         )
     return DocumentText(str(path), page_count, pages, warnings, running)
+
+
+def _is_encryption_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's password errors; look through the wrapping."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return True
+        if any(isinstance(a, BaseException) and _is_encryption_error(a) for a in seen.args):
+            return True
+        text = str(seen).lower()
+        if "encrypt" in text or "password" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _read_page(page: Any, number: int, warnings: list[str]) -> list[PageText]:
@@ -255,8 +276,11 @@ def _make_segment(chars: list[dict[str, Any]], idx: list[int], overlaid: set[int
     idx = [i for i in idx if chars[i]["text"] != " "] or idx
     sizes = Counter(round(float(chars[i]["size"]), 1) for i in idx)
     bold = sum(1 for i in idx if _is_bold(chars[i]["fontname"])) > len(idx) / 2
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    # unmapped glyphs come out as "(cid:N)": at a line start they are bullet symbols
+    text = _CID.sub("", _LEADING_CID.sub("\u2022 ", text)).strip()
     return _Segment(
-        text=re.sub(r"\s+", " ", "".join(parts)).strip(),
+        text=text,
         size=sizes.most_common(1)[0][0],
         bold=bold,
         x0=min(chars[i]["x0"] for i in idx),
