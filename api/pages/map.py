@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import SessionDep, StateDep
 from api.pages.geo import load_nuts_map
 from api.pages.names import TAXONOMY_NAMES, load_names
-from api.pages.profiles import map_counts
+from api.pages.profiles import map_counts, stored_region_names
 from api.pages.rendering import HTMLRoute, render
 from api.pages.tags import nace_section
 from observatory.errors import InvalidInput
@@ -17,8 +17,8 @@ from observatory.errors import InvalidInput
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
 
 # sequential blues, light to dark; the darkest classes carry white text in the legend
-PALETTE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-EMPTY_FILL = "#f7f7f7"
+PALETTE = ("#b3d3ec", "#7fb2dc", "#4a8cc6", "#2563a6", "#0b3a75")
+EMPTY_FILL = "#ffffff"
 
 
 def colour_classes(maximum: int) -> list[tuple[int, int, str]]:
@@ -108,5 +108,6 @@ def map_page(
             "rows": rows,
             "missing": [nuts for nuts, _count in rows if geojson and nuts not in drawn],
             "names": names,
+            "stored_names": stored_region_names(session),
         },
     )

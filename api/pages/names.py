@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from api.state import AppState
 from observatory.errors import ObservatoryError
-from observatory.regions import RegionRegistry
+from observatory.regions import RegionRegistry, country_name
 from observatory.taxonomy_service import load_taxonomy
 from taxonomies import Taxonomy
 
@@ -38,10 +38,20 @@ class Names:
         if taxonomy in TAXONOMY_NAMES:
             title = self.code(taxonomy, value)
             return f"{value} {title}".strip()
+        if facet == "country":
+            name = self.country(value)
+            return f"{value} {name}" if name else value
         if facet == "region":
             name = self.region(value)
             return f"{value} {name}" if name else value
         return value
+
+    def country(self, code: str) -> str:
+        """The English name of a country code, or '' when unknown."""
+        try:
+            return country_name(code)
+        except ObservatoryError:
+            return ""
 
     def region(self, code: str | None) -> str:
         """The NUTS name of a region code, or '' when the registry does not know it."""

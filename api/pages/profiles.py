@@ -143,8 +143,8 @@ def partner_suggestions(
                 code=other_code,
                 name=(names or {}).get(other_code, ""),
                 score=score,
-                shared=shared[:5],
-                complementary=extra[:3],
+                shared=shared[:3],
+                complementary=extra[:2],
                 priorities=other.priorities,
             )
         )
@@ -163,3 +163,13 @@ def map_counts(session: Session, taxonomy: str, code: str) -> dict[str, int]:
             count = profile.counts.get(taxonomy, Counter()).get(key, 0)
         counts[nuts] = count
     return dict(counts)
+
+
+def stored_region_names(session: Session) -> dict[str, str]:
+    """The region name each current strategy gives for its NUTS code."""
+    rows = session.execute(
+        select(StrategyRow.nuts_code, StrategyRow.region).where(
+            StrategyRow.is_current.is_(True), StrategyRow.nuts_code.is_not(None)
+        )
+    )
+    return {code: name for code, name in rows if name}

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, StateDep
 from api.pages.names import Names, load_names
-from api.pages.profiles import Profile, partner_suggestions, region_profile
+from api.pages.profiles import (
+    Profile,
+    partner_suggestions,
+    region_profile,
+    stored_region_names,
+)
 from api.pages.rendering import HTMLRoute, render
 from observatory.errors import InvalidInput, NotFound
 from observatory.store.tables import PriorityRow, StrategyRow
@@ -87,10 +92,7 @@ def region_page(request: Request, state: StateDep, session: SessionDep, nuts: st
     code = normalise_code(nuts)
     names = load_names(state)
     region = describe(session, code, names)
-    region_names = {
-        s.nuts_code: s.region or "" for s in session.scalars(select(StrategyRow)) if s.nuts_code
-    }
-    partners = partner_suggestions(session, code, names=region_names)
+    partners = partner_suggestions(session, code, names=stored_region_names(session))
     return render(
         request,
         "region.html",
