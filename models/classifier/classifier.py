@@ -39,11 +39,12 @@ class ClassifierParams:
     knn_weight: float = 0.3
     # weight of the NACE probabilities mapped onto NABS chapters / ecosystems
     crosswalk_weight: dict[str, float] = field(
-        default_factory=lambda: {"nabs": 0.05, "ecosystem": 0.08}
+        default_factory=lambda: {"nabs": 0.2, "ecosystem": 0.05}
     )
     # ensemble embedders: MiniLM's share of the score for English and for other languages
+    # (MiniLM is English-only, so other languages lean on multilingual USE)
     english_weight: float = 0.5
-    other_weight: float = 0.5
+    other_weight: float = 0.2
     min_words: int = 2
 
 
@@ -242,8 +243,9 @@ class Classifier:
         for start in range(0, len(prepared), CHUNK):
             chunk = slice(start, start + CHUNK)
             scored = self.score(queries[chunk])
+            vague = self._unclassifiable(scored, short[chunk])
             for name in wanted:
-                self._predictions(name, scored[name], top_k, short[chunk], warnings[chunk],
+                self._predictions(name, scored[name], top_k, vague, warnings[chunk],
                                   results[chunk])  # fmt: skip
         return results
 
@@ -278,29 +280,47 @@ class Classifier:
             }
         return out
 
+    def _doubt(self, name: str, scored: dict[str, np.ndarray], row: int) -> str | None:
+        params = self.calibration.for_taxonomy(name)
+        if scored["best_similarity"][row] < params.min_similarity:
+            return f"text resembles no {name} code"
+        if scored["probability"][row].max() < params.abstain_probability:
+            return f"text too generic for {name}: no code is clearly more likely"
+        return None
+
+    def _unclassifiable(
+        self, scored: dict[str, dict[str, np.ndarray]], short: list[bool]
+    ) -> list[str | None]:
+        """Text-level verdicts: too short, or vague for NACE (the most detailed taxonomy)."""
+        verdicts: list[str | None] = []
+        for row, too_short in enumerate(short):
+            if too_short:
+                verdicts.append("text too short to classify")
+            elif "nace" in scored:
+                verdicts.append(self._doubt("nace", scored["nace"], row))
+            else:
+                verdicts.append(None)
+        return verdicts
+
     def _predictions(
         self,
         name: str,
         scored: dict[str, np.ndarray],
         top_k: int,
-        short: list[bool],
+        vague: list[str | None],
         warnings: list[list[str]],
         results: list[dict[str, Prediction]],
     ) -> None:
         model = self.models[name]
-        params = self.calibration.for_taxonomy(name)
         probability = scored["probability"]
         k = min(top_k, len(model.codes))
         order = np.argsort(-probability, axis=1)[:, :k]
         for row in range(len(probability)):
             notes = list(warnings[row])
-            if short[row]:
-                notes.append("text too short to classify")
-            elif scored["best_similarity"][row] < params.min_similarity:
-                notes.append("text resembles no code of this taxonomy")
-            elif probability[row, order[row, 0]] < params.abstain_probability:
-                notes.append("text too generic: no code is clearly more likely")
-            abstained = len(notes) > len(warnings[row])
+            doubt = vague[row] or self._doubt(name, scored, row)
+            if doubt:
+                notes.append(f"not classifiable: {doubt}")
+            abstained = doubt is not None
             codes = [
                 self._scored_code(model, scored, row, int(col), rank)
                 for rank, col in enumerate(order[row], start=1)
@@ -358,17 +378,7 @@ class Classifier:
 def detect_languages(texts: Sequence[str]) -> list[str]:
     """ISO 639-1 language of each text (py3langid); 'en' when detection is unavailable."""
     try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        import py3langid
     except ImportError:
         return ["en"] * len(texts)
-    identifier = _identifier(LanguageIdentifier, MODEL_FILE)
-    return [identifier.classify(text)[0] for text in texts]
-
-
-_IDENTIFIER: list[Any] = []
-
-
-def _identifier(cls: Any, model_file: Any) -> Any:
-    if not _IDENTIFIER:
-        _IDENTIFIER.append(cls.from_pickled_model(model_file, norm_probs=False))
-    return _IDENTIFIER[0]
+    return [py3langid.classify(text)[0] for text in texts]

@@ -1,0 +1,145 @@
+"""Fit the classifier's calibration on a labelled GOLD.csv and choose gate thresholds.
+
+``python -m pipelines.classify.calibrate benchmarks/gold/gold_dev.csv [--embedder ensemble]
+[--out DIR]`` fits one softmax temperature per taxonomy (NACE first: the others read its
+probabilities), sets the abstain thresholds, writes the calibration folder (the shipped default
+when ``--out`` is omitted) and prints the gate thresholds reaching the target precision.
+Only ever run it on the dev split; the test split stays held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.classifier import TAXONOMY_ORDER, Classifier, gate
+from models.classifier.calibration import (
+    SHIPPED_DIR,
+    calibration_slug,
+    fit_temperature,
+    log_softmax,
+)
+from pipelines.classify.evaluation import GoldRow, read_gold
+
+# abstain when the best prototype similarity is below this share of the lowest one seen on
+# real priorities (gibberish and off-topic text sit far below)
+SIMILARITY_FLOOR_SHARE = 0.8
+# abstain below the top-1 probability that only this share of real priorities falls under
+ABSTAIN_QUANTILE = 3.0
+TARGET_PRECISION = 0.95
+
+
+def _gold_matrix(rows: Sequence[GoldRow], name: str, codes: list[str]) -> np.ndarray:
+    column = {code: i for i, code in enumerate(codes)}
+    gold = np.zeros((len(rows), len(codes)), dtype=bool)
+    for r, row in enumerate(rows):
+        for code in row.codes.get(name, []):
+            gold[r, column[code]] = True
+    return gold
+
+
+def fit_calibration(classifier: Classifier, rows: Sequence[GoldRow]) -> dict[str, Any]:
+    """Fit temperatures and similarity floors in place; returns the fitted figures."""
+    texts = [row.text for row in rows]
+    queries = classifier._query_vectors(texts, [row.language for row in rows])
+    fitted: dict[str, Any] = {}
+    for name in [n for n in TAXONOMY_ORDER if n in classifier.models]:
+        model = classifier.models[name]
+        scored = classifier.score(queries)[name]
+        gold = _gold_matrix(rows, name, model.codes)
+        labelled = gold.any(axis=1)
+        if not labelled.any():
+            continue
+        params = classifier.calibration.for_taxonomy(name)
+        params.temperature = fit_temperature(scored["score"], gold)
+        params.min_similarity = round(
+            float(scored["best_similarity"][labelled].min()) * SIMILARITY_FLOOR_SHARE, 4
+        )
+        top_probability = np.exp(log_softmax(scored["score"][labelled], params.temperature)).max(
+            axis=1
+        )
+        params.abstain_probability = round(
+            float(np.percentile(top_probability, ABSTAIN_QUANTILE)), 4
+        )
+        fitted[name] = {
+            "temperature": params.temperature,
+            "min_similarity": params.min_similarity,
+            "abstain_probability": params.abstain_probability,
+        }
+    return fitted
+
+
+def choose_gate(
+    classifier: Classifier, rows: Sequence[GoldRow], target: float = TARGET_PRECISION
+) -> dict[str, Any]:
+    """The (probability, margin) pair with the most coverage at precision >= target in every
+    taxonomy."""
+    predictions = classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
+    best: dict[str, Any] = {}
+    grid = itertools.product(np.arange(0.5, 0.99, 0.02), np.arange(0.0, 0.9, 0.05))
+    for probability, margin in grid:
+        figures = {}
+        for name in classifier.models:
+            pairs = [
+                (gate(p[name], probability, margin), p[name].codes[0].code in row.codes[name])
+                for row, p in zip(rows, predictions, strict=True)
+                if row.codes.get(name)
+            ]
+            accepted = [ok for passed, ok in pairs if passed]
+            coverage = len(accepted) / len(pairs)
+            precision = sum(accepted) / len(accepted) if accepted else 0.0
+            figures[name] = {"coverage": round(coverage, 4), "precision": round(precision, 4)}
+        if all(f["precision"] >= target for f in figures.values()):
+            worst = min(f["coverage"] for f in figures.values())
+            if worst > best.get("min_coverage", -1):
+                best = {
+                    "min_probability": round(float(probability), 2),
+                    "min_margin": round(float(margin), 2),
+                    "min_coverage": worst,
+                    "figures": figures,
+                }
+    return best
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry point."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from models.classifier.calibration import Calibration
+    from models.embedders import create_embedder
+    from observatory.settings import load_settings
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--embedder", default="ensemble")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    embedder = create_embedder(args.embedder, cache_dir=settings.cache_dir)
+    classifier = Classifier(embedder, calibration=Calibration(embedder.model_id))
+    rows, _ = read_gold(args.gold, classifier)
+    fitted = fit_calibration(classifier, rows)
+    chosen_gate = choose_gate(classifier, rows)
+    out = args.out or SHIPPED_DIR / calibration_slug(embedder.model_id)
+    classifier.calibration.metadata = {
+        "fitted_on": args.gold.name,
+        "rows": len(rows),
+        "gate": chosen_gate,
+    }
+    classifier.calibration.save(
+        out,
+        dimension=embedder.dimension,
+        taxonomy_versions={n: m.taxonomy.version for n, m in classifier.models.items()},
+    )
+    print(json.dumps({"calibration": str(out), "fitted": fitted, "gate": chosen_gate}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
