@@ -20,7 +20,7 @@ from observatory.review.agreement import (
     krippendorff_alpha_nominal,
 )
 from observatory.review.bulk import bulk_accept
-from observatory.review.claims import claim_next, describe_task
+from observatory.review.claims import claim_next, describe_task, release
 from observatory.review.decisions import decide, undo_last, validate_codes
 from observatory.review.export import export_gold, gold_rows, history
 from observatory.review.figures import model_precision, queue_stats, reviewer_stats
@@ -72,6 +72,7 @@ __all__ = [
     "queue_size",
     "queue_stats",
     "rejected_codes",
+    "release",
     "reviewer_stats",
     "undo_last",
     "validate_codes",

@@ -171,3 +171,31 @@ def describe_task(session: Session, task_id: int) -> ClaimedTask:
         lease_expires_at=as_utc(task.lease_expires_at or utcnow()),
         version=task.version,
     )
+
+
+def release(store: Store, task_id: int, reviewer: Identity) -> bool:
+    """Give a claimed task back to the queue without deciding (e.g. on quitting); returns
+    whether the reviewer held it."""
+    actor = Actor.of(reviewer)
+    with store.transaction(write=True) as session:
+        result = session.execute(
+            update(ReviewTaskRow)
+            .where(ReviewTaskRow.id == task_id, ReviewTaskRow.claimed_by == actor.name)
+            .values(
+                claimed_by=None,
+                claimed_at=None,
+                lease_expires_at=None,
+                version=ReviewTaskRow.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        record_audit(
+            session,
+            actor=actor.name,
+            action="review.release",
+            entity_type="review_task",
+            entity_id=task_id,
+        )
+        return True
