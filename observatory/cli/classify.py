@@ -1,9 +1,100 @@
-"""CLI commands: classify (placeholder until its issue lands)."""
+"""CLI commands: ``classify-text`` and ``evaluate classification``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import typer
+
 from observatory.cli import CommandLine
+from observatory.cli.common import print_json, settings
+
+EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexical (baseline)."
+
+
+def build_classifier(backend: str | None = None) -> Any:
+    """The configured classifier (embedder from settings unless ``backend`` overrides it)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from models.classifier import Classifier
+    from models.embedders import embedder_from_settings
+
+    current = settings()
+    embedder = embedder_from_settings(current, backend=backend)
+    return Classifier(embedder, max_text_chars=current.max_text_chars)
+
+
+def _print_prediction(name: str, prediction: Any) -> None:
+    flag = "  (not classifiable)" if prediction.abstained else ""
+    typer.echo(f"{name} [{prediction.level}]{flag}")
+    for scored in prediction.codes:
+        typer.echo(f"  {scored.rank}. {scored.code:<26} {scored.probability:6.3f}  {scored.title}")
+    for parent in prediction.rolled_up[:1]:
+        typer.echo(f"  -> {parent.code} {parent.title} ({parent.probability:.3f})")
+    for warning in prediction.warnings:
+        typer.echo(f"  warning: {warning}")
 
 
 def register(cli: CommandLine) -> None:
-    """Add this module's commands to the CLI."""
+    """Add ``classify-text`` and ``evaluate classification``."""
+
+    @cli.root.command("classify-text")
+    def classify_text(
+        text: str = typer.Argument(..., help="The priority text to classify."),
+        taxonomy: list[str] = typer.Option(
+            [], "--taxonomy", "-t", help="nace, nabs or ecosystem (repeatable; default all)."
+        ),
+        top_k: int = typer.Option(5, "--top-k", min=1, max=50, help="Codes per taxonomy."),
+        embedder: str | None = typer.Option(None, "--embedder", help=EMBEDDER_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Classify one text into NACE divisions, NABS chapters and industrial ecosystems."""
+        from models.classifier import TAXONOMY_ORDER, gate
+
+        classifier = build_classifier(embedder)
+        names = [t.strip().lower() for t in taxonomy] or list(TAXONOMY_ORDER)
+        names = ["ecosystem" if n == "ecosystems" else n for n in names]
+        result = classifier.classify([text], taxonomies=names, top_k=top_k)[0]
+        current = settings()
+        accepted = {
+            name: gate(p, current.auto_accept_probability, current.auto_accept_margin)
+            for name, p in result.items()
+        }
+        if as_json:
+            print_json(
+                {name: {**p.to_dict(), "auto_accept": accepted[name]} for name, p in result.items()}
+            )
+            return
+        for name, prediction in result.items():
+            _print_prediction(name, prediction)
+            typer.echo(f"  auto-accept: {'yes' if accepted[name] else 'no (review)'}")
+
+    evaluate = cli.group("evaluate", "Evaluate extraction and classification against ground truth.")
+
+    @evaluate.command("classification")
+    def evaluate_classification(
+        gold: Path = typer.Argument(..., help="GOLD.csv: text plus nace/nabs/ecosystem codes."),
+        embedder: str | None = typer.Option(None, "--embedder", help=EMBEDDER_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
+    ) -> None:
+        """Score the classifier on a labelled CSV: top-1/top-3 and the review gate."""
+        from observatory.errors import UnprocessableFile
+        from pipelines.classify.evaluation import evaluate_classification as run
+
+        if not gold.is_file():
+            raise UnprocessableFile(str(gold), "no such file")
+        current = settings()
+        report = run(
+            gold,
+            build_classifier(embedder),
+            min_probability=current.auto_accept_probability,
+            min_margin=current.auto_accept_margin,
+        )
+        if not as_json:
+            for name in ("nace", "nabs", "ecosystem"):
+                if name in report:
+                    figures = {k: v for k, v in report[name].items() if k != "by_language"}
+                    typer.echo(f"{name}: {figures}", err=True)
+        print_json(report)
