@@ -132,12 +132,14 @@ def import_priorities(
     report = ImportReport(str(path), rows=len(rows))
     registry = _registry()
     valid: list[tuple[int, dict[str, Any]]] = []
+    bad_lines: set[int] = set()
     for index, row in enumerate(rows):
         line = index + 2
         try:
             valid.append((line, _validate(row, registry)))
         except ObservatoryError as exc:
             report.errors.append(f"{path}:{line}: {exc.message}")
+            bad_lines.add(line)
     groups: dict[tuple, list[tuple[int, dict[str, Any]]]] = {}
     for line, row in valid:
         key = (row["nuts_code"] or row["region"], row["strategy_title"], row["period"])
@@ -149,18 +151,14 @@ def import_priorities(
                 report.errors.append(
                     f"{path}:{line}: parent {row['parent']!r} is not a title of the same strategy"
                 )
+                bad_lines.add(line)
     if report.errors and not skip_invalid:
         raise InvalidInput(
             f"{path}: {len(report.errors)} invalid row(s); nothing imported "
             "(use --skip-invalid to import the valid rows)",
             errors=report.errors,
         )
-    bad_lines = {int(e.rsplit(":", 2)[-2]) for e in report.errors if e.count(":") >= 2}
-    report.skipped_rows = (
-        len(rows)
-        - len(valid)
-        + sum(1 for members in groups.values() for line, _ in members if line in bad_lines)
-    )
+    report.skipped_rows = len(bad_lines)
     for members in groups.values():
         members = [(line, row) for line, row in members if line not in bad_lines]
         kept = {row["title"].casefold() for _, row in members}

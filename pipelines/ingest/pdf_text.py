@@ -72,7 +72,7 @@ class DocumentText:
 
     def page_text(self, number: int) -> str:
         """Plain text of one PDF page (both halves of a spread)."""
-        return "\n".join(l.text for p in self.pages if p.number == number for l in p.lines)
+        return "\n".join(ln.text for p in self.pages if p.number == number for ln in p.lines)
 
 
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -367,9 +367,9 @@ def _drop_running_lines(pages: list[PageText]) -> list[str]:
     counts: Counter[str] = Counter()
     for page in pages:
         seen = {
-            _normalise_running(l.text)
-            for l in page.lines
-            if l.top < page.height * 0.1 or l.bottom > page.height * 0.9
+            _normalise_running(ln.text)
+            for ln in page.lines
+            if ln.top < page.height * 0.1 or ln.bottom > page.height * 0.9
         }
         counts.update(seen)
     threshold = max(3, int(0.25 * len(pages)))

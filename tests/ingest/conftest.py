@@ -44,7 +44,7 @@ def write_pdf(
 ) -> Path:
     """Write pages of (x, y_from_top, text, font_size, bold) items."""
     pdf = canvas.Canvas(str(path), pagesize=size)
-    width, height = size
+    _, height = size
     for items in pages:
         for x, y, text, font_size, bold in items:
             pdf.setFont("Helvetica-Bold" if bold else "Helvetica", font_size)
