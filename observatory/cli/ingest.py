@@ -17,10 +17,8 @@ from observatory.cli.common import print_json, settings
 from observatory.errors import InvalidInput
 
 MaxMb = Annotated[
-    int,
-    typer.Option(
-        "--max-mb", envvar="OBSERVATORY_MAX_PDF_MB", min=1, help="Refuse PDFs larger than this."
-    ),
+    int | None,
+    typer.Option("--max-mb", min=1, help="Refuse PDFs larger than this (OBSERVATORY_MAX_PDF_MB)."),
 ]
 
 
@@ -36,13 +34,13 @@ def register(cli: CommandLine) -> None:
 def extract_command(
     path: Annotated[Path, typer.Argument(help="A strategy PDF.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    max_mb: MaxMb = 200,
+    max_mb: MaxMb = None,
 ) -> None:
     """Extract strategy metadata and selected priorities from a PDF; nothing is written."""
     from pipelines.ingest.extract import extract
 
     settings()
-    extraction = extract(path, max_bytes=max_mb * 1_048_576)
+    extraction = extract(path, max_bytes=(max_mb or settings().max_pdf_mb) * 1_048_576)
     if as_json:
         print_json(extraction.to_json())
         return
@@ -69,7 +67,7 @@ def ingest_command(
     country: Annotated[str | None, typer.Option(help="Override the detected country.")] = None,
     period: Annotated[str | None, typer.Option(help="Override the detected period.")] = None,
     language: Annotated[str | None, typer.Option(help="Override the detected language.")] = None,
-    max_mb: MaxMb = 200,
+    max_mb: MaxMb = None,
 ) -> None:
     """Extract and store strategies (idempotent by content; changed files become new versions)."""
     from rich.console import Console
@@ -99,7 +97,10 @@ def ingest_command(
             for path in files:
                 progress.update(task, description=path.name[:40])
                 outcome = ingest_file(
-                    store, path, overrides=overrides, max_bytes=max_mb * 1_048_576
+                    store,
+                    path,
+                    overrides=overrides,
+                    max_bytes=(max_mb or settings().max_pdf_mb) * 1_048_576,
                 )
                 if outcome.status == "failed":
                     console.print(f"error: {outcome.path}: {outcome.reason}", markup=False)
