@@ -205,6 +205,11 @@ class Classifier:
         """Add validated examples; the very next ``classify`` call uses them. Returns ids."""
         model = self.models[self._check_taxonomies([taxonomy])[0]]
         if isinstance(texts_or_vectors, np.ndarray):
+            if texts_or_vectors.ndim != 2 or texts_or_vectors.shape[1] != self.embedder.dimension:
+                raise InvalidInput(
+                    f"example vectors must have shape (n, {self.embedder.dimension}) "
+                    f"from {self.embedder.model_id}; got {texts_or_vectors.shape}"
+                )
             vectors, texts = self._space(texts_or_vectors), [""] * len(texts_or_vectors)
         else:
             texts, _ = self._prepare(texts_or_vectors)
@@ -259,10 +264,10 @@ class Classifier:
             padded = sims[:, model.pad]
             best_row = padded.argmax(axis=2)
             proto_score = np.take_along_axis(padded, best_row[:, :, None], axis=2)[:, :, 0]
-            votes, neighbours, neighbour_sims = model.examples.votes(
+            votes, example_best, neighbours, neighbour_sims = model.examples.votes(
                 queries, self.params.knn_k, self.params.knn_min_similarity
             )
-            combined = proto_score + self.params.knn_weight * votes
+            combined = np.maximum(proto_score, example_best) + self.params.knn_weight * votes
             if name in self._crosswalks and "nace" in out:
                 combined = combined + self.params.crosswalk_weight.get(name, 0.0) * (
                     out["nace"]["probability"] @ self._crosswalks[name]

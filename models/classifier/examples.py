@@ -58,20 +58,25 @@ class ExampleMemory:
 
     def votes(
         self, queries: np.ndarray, k: int, min_similarity: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-code kNN votes ``(n, codes)`` in [0, 1], plus neighbour rows and similarities.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """kNN evidence per code: votes in [0, 1], best example similarity, neighbour rows, sims.
 
         A neighbour votes ``(sim - min_similarity) / (1 - min_similarity)`` for each of its codes,
-        so a near-duplicate of a validated example counts almost fully and a loose one barely.
+        so several agreeing examples add up; the best similarity lets one validated example act
+        as an extra prototype of its codes (a near-duplicate outranks loose prototype matches).
         """
         n = len(queries)
         if len(self) == 0:
             empty = np.zeros((n, 0), dtype=np.int64)
-            return np.zeros((n, len(self.code_index)), np.float32), empty, empty.astype(np.float32)
+            none = np.zeros((n, len(self.code_index)), np.float32)
+            return none, np.full_like(none, -np.inf), empty, empty.astype(np.float32)
         sims = queries @ self.vectors.T
         take = min(k, len(self))
         top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
         top_sims = np.take_along_axis(sims, top, axis=1)
         weights = np.clip((top_sims - min_similarity) / (1.0 - min_similarity), 0.0, 1.0)
-        votes = np.einsum("nk,nkc->nc", weights, self.labels[top])
-        return np.minimum(votes, 1.0), top, top_sims
+        labels = self.labels[top]  # (n, k, codes)
+        votes = np.einsum("nk,nkc->nc", weights, labels)
+        relevant = (labels > 0) & (top_sims[:, :, None] >= min_similarity)
+        best = np.where(relevant, top_sims[:, :, None], -np.inf).max(axis=1)
+        return np.minimum(votes, 1.0), best, top, top_sims

@@ -1,0 +1,123 @@
+"""The classifier on the real MiniLM model and the built-in taxonomies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.classifier import Classifier, Prediction, ScoredCode, gate
+from observatory.errors import InvalidInput, NotFound
+
+DAIRY = "Manufacture of dairy products and cheese"
+HEALTH = "hospitals and e-health"
+
+
+def test_clear_texts_rank_sensibly(classifier: Classifier) -> None:
+    dairy, health = classifier.classify([DAIRY, HEALTH])
+    assert dairy["nace"].codes[0].code == "10"
+    assert dairy["nace"].level == "division"
+    assert dairy["nace"].rolled_up[0].code == "C"
+    assert dairy["ecosystem"].codes[0].code == "agri-food"
+    assert health["ecosystem"].codes[0].code == "health"
+    assert health["nabs"].codes[0].code == "07"
+    assert not dairy["nace"].abstained and not health["ecosystem"].abstained
+
+
+def test_prediction_shape_and_rationale(classifier: Classifier) -> None:
+    result = classifier.classify([DAIRY], taxonomies=("nace", "nabs"), top_k=4)[0]
+    assert set(result) == {"nace", "nabs"}
+    nace = result["nace"]
+    assert [c.rank for c in nace.codes] == [1, 2, 3, 4]
+    probabilities = [c.probability for c in nace.codes]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert 0.0 < sum(probabilities) <= 1.0 + 1e-6
+    evidence = nace.codes[0].rationale[0]
+    assert evidence.kind == "prototype" and 0.0 < evidence.similarity <= 1.0
+    assert nace.model_id == "all-MiniLM-L6-v2" and nace.taxonomy_version
+
+
+def test_batches_give_the_same_answer_as_single_texts(classifier: Classifier) -> None:
+    batch = classifier.classify([DAIRY, HEALTH, "Offshore wind farms"])
+    single = classifier.classify([HEALTH])[0]
+    for name in ("nace", "nabs", "ecosystem"):
+        assert [c.code for c in batch[1][name].codes] == [c.code for c in single[name].codes]
+        assert batch[1][name].codes[0].probability == pytest.approx(
+            single[name].codes[0].probability, abs=1e-4
+        )
+
+
+def test_added_examples_change_the_next_prediction(classifier: Classifier) -> None:
+    text = "Sensor networks for smart buildings"
+    before = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
+    # a validated example saying such texts belong elsewhere (real estate, division 68)
+    target = "68" if before.codes[0].code != "68" else "43"
+    ids = classifier.add_examples(["Smart building sensor networks"], "nace", [[target]])
+    try:
+        after = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
+        assert after.codes[0].code == target
+        assert any(e.kind == "example" for e in after.codes[0].rationale)
+    finally:
+        assert classifier.remove_examples(ids) == 1
+    restored = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
+    assert restored.codes[0].code == before.codes[0].code
+
+
+def test_examples_accept_vectors_and_fine_codes(classifier: Classifier, embedder) -> None:
+    vectors = embedder.encode(["Cheese dairies in mountain valleys"])
+    ids = classifier.add_examples(vectors, "nace", ["10.51"])
+    try:
+        model = classifier.models["nace"]
+        row = list(model.examples.ids).index(ids[0])
+        assert model.examples.labels[row, model.codes.index("10")] == 1.0
+    finally:
+        classifier.remove_examples(ids, "nace")
+    with pytest.raises(NotFound, match="00"):
+        classifier.add_examples(["x y z"], "nace", ["00"])
+
+
+@pytest.mark.parametrize("text", ["xqzt blorf wuggle frim", "Priority 3", "lorem ipsum dolor sit"])
+def test_abstains_on_gibberish_and_very_short_text(classifier: Classifier, text: str) -> None:
+    result = classifier.classify([text])[0]
+    for prediction in result.values():
+        assert prediction.abstained
+        assert any("not classifiable" in w for w in prediction.warnings)
+        assert not gate(prediction, 0.0, 0.0)
+        assert prediction.codes  # suggestions are kept for reviewers
+
+
+def test_bad_inputs(classifier: Classifier) -> None:
+    with pytest.raises(InvalidInput, match="empty"):
+        classifier.classify(["fine text about wind", "   "])
+    with pytest.raises(InvalidInput, match="unknown taxonomy"):
+        classifier.classify([DAIRY], taxonomies=("isco",))
+    with pytest.raises(InvalidInput):
+        classifier.classify(DAIRY)  # type: ignore[arg-type]
+    assert classifier.classify([]) == []
+
+
+def test_very_long_text_is_truncated_with_a_warning(classifier: Classifier) -> None:
+    long_text = ("Dairy processing and cheese making. " * 3000)[:100_000]
+    result = classifier.classify([long_text], taxonomies=("nace",))[0]["nace"]
+    assert any("truncated" in w for w in result.warnings)
+    assert result.codes[0].code == "10"
+
+
+def _prediction(*probabilities: float, abstained: bool = False) -> Prediction:
+    codes = [
+        ScoredCode(f"c{i}", p, p, i + 1) for i, p in enumerate(sorted(probabilities, reverse=True))
+    ]
+    return Prediction("nace", codes, abstained, "m", "2")
+
+
+def test_gate_thresholds() -> None:
+    assert gate(_prediction(0.95, 0.03), 0.9, 0.2)
+    assert not gate(_prediction(0.85, 0.1), 0.9, 0.2)  # not probable enough
+    assert not gate(_prediction(0.5, 0.45), 0.4, 0.2)  # probable but not ahead
+    assert gate(_prediction(0.5, 0.45), 0.4, 0.0)
+    assert not gate(_prediction(0.99, abstained=True), 0.0, 0.0)
+    assert gate(_prediction(0.99))  # module defaults
+
+
+def test_unknown_embedding_space_is_rejected(classifier: Classifier) -> None:
+    with pytest.raises(InvalidInput):
+        classifier.add_examples(np.ones((1, 3), dtype=np.float32), "nace", ["10"])
