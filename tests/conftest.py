@@ -17,6 +17,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# ``store`` (SQLite, and PostgreSQL when OBSERVATORY_TEST_POSTGRES_URL is set) and ``seeded_store``
+pytest_plugins = ["tests.store_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def embedder():

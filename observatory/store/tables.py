@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -166,7 +167,17 @@ class ReviewTaskRow(Base):
     """One (priority, taxonomy) pair waiting for human review."""
 
     __tablename__ = "review_tasks"
-    __table_args__ = (Index("ix_review_tasks_queue", "status", "taxonomy", "doubt"),)
+    __table_args__ = (
+        Index("ix_review_tasks_queue", "status", "taxonomy", "doubt"),
+        Index(
+            "uq_review_tasks_pending",
+            "priority_id",
+            "taxonomy",
+            unique=True,
+            sqlite_where=text("status IN ('open', 'adjudication')"),
+            postgresql_where=text("status IN ('open', 'adjudication')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id"), index=True)

@@ -1,8 +1,6 @@
-"""The store on a real SQLite file: migrations, idempotent saves, versions, append-only audit."""
+"""The store on a real database (SQLite, and PostgreSQL when configured): migrations, idempotent saves, versions, append-only audit."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -17,11 +15,9 @@ from observatory.store.strategies import get_priority, list_strategies, save_str
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> SQLStore:
-    store = SQLStore(f"sqlite:///{tmp_path / 'store.db'}")
-    store.migrate()
-    yield store
-    store.close()
+def sqlite_store(store: SQLStore) -> SQLStore:
+    """The shared ``store`` fixture: SQLite, plus PostgreSQL when a test server is configured."""
+    return store
 
 
 def _strategy(sha: str, title: str = "RIS3 of Testland") -> StrategyCreate:
