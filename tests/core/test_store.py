@@ -1,4 +1,5 @@
-"""The store on a real database (SQLite, and PostgreSQL when configured): migrations, idempotent saves, versions, append-only audit."""
+"""The store on a real database (SQLite; PostgreSQL when configured): migrations, idempotent
+saves, versions, append-only audit."""
 
 from __future__ import annotations
 
