@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "export",
     "partnerships",
     "serve",
+    "jobs",
 )
 
 

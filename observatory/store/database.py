@@ -85,13 +85,14 @@ class SQLStore(Store):
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision (idempotent)."""
+        # Alembic narrates every step (even its import) at INFO, the level at which the CLI
+        # shows progress, so quieten it first
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         from alembic import command
         from alembic.config import Config
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        # Alembic narrates every step at INFO; the CLI shows progress at INFO, so quieten it
-        logging.getLogger("alembic").setLevel(logging.WARNING)
         try:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection

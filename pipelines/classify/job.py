@@ -1,0 +1,253 @@
+"""The classification job: classify stored priorities, store scored labels, route doubt to review.
+
+For every (priority, taxonomy) the model's previous suggestions are retired and the new top-k
+stored with probability, rank, model id and version, and rationale. A top code that passes the
+routing gate is stored as ``auto_accepted``; otherwise the pair goes to the review queue with
+its doubt. Pairs that a reviewer already decided are left alone (people win over models), and
+codes a reviewer rejected for this model version are not suggested again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.classifier import Classifier
+from models.classifier.gate import gate
+from models.classifier.results import Prediction
+from observatory import __version__
+from observatory.domain import TAXONOMY_NAMES, LabelCreate, LabelSource, LabelStatus
+from observatory.errors import InvalidInput
+from observatory.review import doubt_score, enqueue, rejected_codes
+from observatory.settings import Settings
+from observatory.store import Store
+from observatory.store.audit import record_audit
+from observatory.store.labels import add_labels, current_labels, retire_labels
+from observatory.store.tables import LabelRow, PriorityRow, StrategyRow
+
+log = logging.getLogger(__name__)
+
+REVIEWED_SOURCES = (LabelSource.REVIEWER.value, LabelSource.IMPORT.value)
+
+
+@dataclass
+class ClassifyReport:
+    """Counts of one classification run."""
+
+    priorities: int = 0
+    labels: int = 0
+    auto_accepted: dict[str, int] = field(default_factory=dict)
+    queued: dict[str, int] = field(default_factory=dict)
+    kept_reviewed: dict[str, int] = field(default_factory=dict)
+    model_id: str = ""
+    model_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return dict(self.__dict__)
+
+
+def model_version(classifier: Classifier) -> str:
+    """Version stamp of the labels: package version plus a digest of the calibration."""
+    calibration = getattr(classifier, "calibration", None)
+    payload = repr(getattr(calibration, "__dict__", calibration)).encode()
+    return f"{__version__}+{hashlib.sha256(payload).hexdigest()[:8]}"
+
+
+def priority_text(priority: PriorityRow) -> str:
+    """The text a priority is classified and searched by: title, then description."""
+    description = (priority.description or "").strip()
+    return f"{priority.title}. {description}" if description else priority.title
+
+
+def select_priorities(
+    session: Session,
+    *,
+    strategy_id: int | None = None,
+    since: datetime | None = None,
+    priority_ids: Sequence[int] | None = None,
+) -> list[PriorityRow]:
+    """Priorities of current strategy versions, optionally narrowed."""
+    query = (
+        select(PriorityRow)
+        .join(StrategyRow, PriorityRow.strategy_id == StrategyRow.id)
+        .where(StrategyRow.is_current.is_(True))
+        .order_by(PriorityRow.id)
+    )
+    if strategy_id is not None:
+        query = query.where(PriorityRow.strategy_id == strategy_id)
+    if since is not None:
+        query = query.where(PriorityRow.created_at >= since)
+    if priority_ids is not None:
+        query = query.where(PriorityRow.id.in_(list(priority_ids)))
+    return list(session.scalars(query))
+
+
+def classify_priorities(
+    store: Store,
+    classifier: Classifier,
+    settings: Settings,
+    *,
+    strategy_id: int | None = None,
+    since: datetime | None = None,
+    priority_ids: Sequence[int] | None = None,
+    taxonomies: Sequence[str] = TAXONOMY_NAMES,
+    top_k: int = 5,
+    batch_size: int = 256,
+    progress: bool = False,
+    actor: str = "classifier",
+) -> ClassifyReport:
+    """Classify the selected priorities and store labels; one transaction per batch."""
+    for name in taxonomies:
+        if name not in TAXONOMY_NAMES:
+            raise InvalidInput(f"unknown taxonomy {name!r}; expected one of {TAXONOMY_NAMES}")
+    with store.transaction() as session:
+        ids = [
+            p.id
+            for p in select_priorities(
+                session, strategy_id=strategy_id, since=since, priority_ids=priority_ids
+            )
+        ]
+    version = model_version(classifier)
+    report = ClassifyReport(model_id=classifier.embedder.model_id, model_version=version)
+    batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+    if progress:
+        from tqdm import tqdm
+
+        batches = tqdm(batches, desc="classifying", unit="batch")
+    for batch in batches:
+        with store.transaction(write=True) as session:
+            rows = select_priorities(session, priority_ids=batch)
+            predictions = classifier.classify(
+                [priority_text(row) for row in rows],
+                taxonomies=list(taxonomies),
+                top_k=top_k,
+                languages=[row.language for row in rows],
+            )
+            for row, by_taxonomy in zip(rows, predictions, strict=True):
+                for name, prediction in by_taxonomy.items():
+                    _store_prediction(session, row, name, prediction, version, settings, report)
+                report.priorities += 1
+            record_audit(
+                session,
+                actor=actor,
+                action="labels.classify",
+                entity_type="batch",
+                entity_id=None,
+                after={
+                    "priorities": [row.id for row in rows],
+                    "model_version": version,
+                    "model_id": report.model_id,
+                },
+            )
+    return report
+
+
+def _store_prediction(
+    session: Session,
+    priority: PriorityRow,
+    taxonomy: str,
+    prediction: Prediction,
+    version: str,
+    settings: Settings,
+    report: ClassifyReport,
+) -> None:
+    in_force = current_labels(session, priority.id, taxonomy)
+    if any(label.source_kind in REVIEWED_SOURCES for label in in_force):
+        report.kept_reviewed[taxonomy] = report.kept_reviewed.get(taxonomy, 0) + 1
+        return
+    retire_labels(session, in_force)
+    refused = rejected_codes(session, priority.id, taxonomy, version)
+    codes = [scored for scored in prediction.codes if scored.code not in refused]
+    if refused:
+        prediction = Prediction(
+            prediction.taxonomy, codes, prediction.abstained, prediction.model_id,
+            prediction.taxonomy_version, prediction.warnings, prediction.level,
+        )  # fmt: skip
+    accepted = gate(prediction, settings.auto_accept_probability, settings.auto_accept_margin)
+    labels = [
+        LabelCreate(
+            taxonomy=taxonomy,
+            code=scored.code,
+            status=LabelStatus.AUTO_ACCEPTED if accepted and rank == 1 else LabelStatus.SUGGESTED,
+            probability=min(max(float(scored.probability), 0.0), 1.0),
+            score=float(scored.score),
+            rank=rank,
+            source_kind=LabelSource.MODEL,
+            model_id=prediction.model_id,
+            model_version=version,
+            taxonomy_version=prediction.taxonomy_version,
+            rationale=[evidence_dict(e) for e in scored.rationale[:3]],
+        )
+        for rank, scored in enumerate(codes, start=1)
+    ]
+    add_labels(session, priority.id, labels)
+    report.labels += len(labels)
+    if accepted:
+        report.auto_accepted[taxonomy] = report.auto_accepted.get(taxonomy, 0) + 1
+        return
+    top = codes[0].probability if codes else None
+    enqueue(
+        session,
+        priority.id,
+        taxonomy,
+        doubt=doubt_score(top, prediction.margin if codes else None),
+        reason="abstain" if prediction.abstained else "gate",
+        model_version=version,
+    )
+    report.queued[taxonomy] = report.queued.get(taxonomy, 0) + 1
+
+
+def evidence_dict(evidence: Any) -> dict[str, Any]:
+    """JSON form of one piece of rationale."""
+    return {
+        "kind": evidence.kind,
+        "text": evidence.text,
+        "similarity": round(float(evidence.similarity), 4),
+        "source": evidence.source,
+    }
+
+
+def seed_examples(store: Store, classifier: Classifier) -> int:
+    """Give the classifier every reviewed label in force as a kNN example; returns the count."""
+    added = 0
+    with store.transaction() as session:
+        rows = session.execute(
+            select(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.code)
+            .where(LabelRow.is_current.is_(True), LabelRow.source_kind.in_(REVIEWED_SOURCES))
+            .order_by(LabelRow.priority_id)
+        ).all()
+        grouped: dict[tuple[int, str], list[str]] = {}
+        for priority_id, taxonomy, code in rows:
+            grouped.setdefault((priority_id, taxonomy), []).append(code)
+        texts = {
+            p.id: priority_text(p)
+            for p in select_priorities(session, priority_ids=[pid for pid, _ in grouped])
+        }
+    for taxonomy in TAXONOMY_NAMES:
+        items = [(pid, codes) for (pid, tax), codes in grouped.items()
+                 if tax == taxonomy and pid in texts]  # fmt: skip
+        if items:
+            classifier.add_examples(
+                [texts[pid] for pid, _ in items], taxonomy, [codes for _, codes in items],
+                ids=[pid for pid, _ in items],
+            )  # fmt: skip
+            added += len(items)
+    return added
+
+
+def classifier_from_settings(settings: Settings, *, backend: str | None = None) -> Classifier:
+    """The configured classifier over the taxonomies as served (imported overlays included)."""
+    from models.embedders import embedder_from_settings
+    from observatory.taxonomy_service import load_taxonomy
+
+    embedder = embedder_from_settings(settings, backend=backend)
+    served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
+    return Classifier(embedder, served, max_text_chars=settings.max_text_chars)
