@@ -1,0 +1,43 @@
+"""``/api/export``: any filtered priority set as CSV, JSON or XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.auth import ReadAccess
+from api.deps import StateDep
+from api.routes.priorities import FiltersDep, QueryText, SortKey, check_text
+from api.services import search_service
+from observatory.export import FORMATS, render, selected_rows
+from observatory.search import SearchRequest
+
+router = APIRouter(prefix="/api", tags=["export"])
+
+
+@router.get(
+    "/export",
+    summary="Export priorities",
+    responses={200: {"content": {media: {} for media in FORMATS.values()}}},
+)
+def export(
+    state: StateDep,
+    _reader: ReadAccess,
+    filters: FiltersDep,
+    q: QueryText = None,
+    sort: SortKey = None,
+    format: Annotated[str, Query(pattern="^(csv|json|xlsx)$")] = "csv",
+) -> Response:
+    """Every priority matching the filters (same as ``/api/priorities``) with labels and
+    provenance."""
+    check_text(q)
+    catalog, rows = selected_rows(
+        search_service(state), SearchRequest(q=q, filters=filters, sort=sort)
+    )
+    return Response(
+        render(catalog, rows, format),
+        media_type=FORMATS[format],
+        headers={"Content-Disposition": f'attachment; filename="priorities.{format}"'},
+    )

@@ -1,0 +1,207 @@
+"""``/api/priorities``: filtered, hybrid-searched, paged priorities and one priority's detail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from api.auth import ReadAccess
+from api.deps import SessionDep, StateDep
+from api.schemas import (
+    AuditPublic,
+    ExplanationPublic,
+    LabelHistoryPublic,
+    LabelPublic,
+    Page,
+    PriorityDetail,
+    PriorityPublic,
+    StrategyBrief,
+)
+from api.services import search_service, taxonomies
+from observatory.errors import InvalidInput
+from observatory.search import Catalog, LabelInfo, PriorityFilters, SearchRequest, make_filters
+from observatory.search.service import MAX_LIMIT
+from observatory.store.audit import audit_history
+from observatory.store.labels import label_history
+from observatory.store.strategies import get_priority
+from taxonomies import Taxonomy
+
+router = APIRouter(prefix="/api/priorities", tags=["priorities"])
+
+CodeList = Annotated[list[str] | None, Query(max_length=50)]
+
+
+def priority_filters(
+    state: StateDep,
+    country: Annotated[list[str] | None, Query(max_length=50, description="Country codes")] = None,
+    nuts: Annotated[
+        list[str] | None, Query(max_length=50, description="NUTS codes; sub-regions match too")
+    ] = None,
+    nace: Annotated[
+        list[str] | None,
+        Query(max_length=50, description="NACE codes; a section matches its divisions"),
+    ] = None,
+    nabs: CodeList = None,
+    ecosystem: CodeList = None,
+    status: Annotated[
+        list[str] | None,
+        Query(
+            max_length=10,
+            description="suggested, auto_accepted, accepted, corrected, rejected, reviewed, "
+            "unreviewed or unlabelled",
+        ),
+    ] = None,
+    language: CodeList = None,
+    period: CodeList = None,
+) -> PriorityFilters:
+    """The filters shared by the priority list and the export."""
+    return make_filters(
+        country=country,
+        nuts=nuts,
+        nace=nace,
+        nabs=nabs,
+        ecosystem=ecosystem,
+        status=status,
+        language=language,
+        period=period,
+        taxonomies=taxonomies(state),
+    )
+
+
+FiltersDep = Annotated[PriorityFilters, Depends(priority_filters)]
+QueryText = Annotated[
+    str | None, Query(max_length=500, description="Search text (hybrid BM25 + dense)")
+]
+SortKey = Annotated[
+    str | None,
+    Query(
+        pattern="^(relevance|strategy|title|confidence|id)$",
+        description="relevance (default with q), strategy (default), title, confidence, id",
+    ),
+]
+
+
+def check_text(text: str | None) -> None:
+    """Refuse text that arrived as bytes that are not UTF-8 (decoded to U+FFFD)."""
+    if text and "\ufffd" in text:
+        raise InvalidInput("q contains bytes that are not valid UTF-8")
+
+
+def label_public(label: LabelInfo, catalog_taxonomies: dict[str, Taxonomy]) -> LabelPublic:
+    """A label as the API shows it, with its code title and source."""
+    taxonomy = catalog_taxonomies.get(label.taxonomy)
+    code = taxonomy.get(label.code) if taxonomy is not None else None
+    source = (
+        f"reviewer:{label.reviewer}"
+        if label.reviewer
+        else (label.model_version or label.source_kind)
+    )
+    return LabelPublic(
+        taxonomy=label.taxonomy,
+        code=label.code,
+        title=code.title if code is not None else None,
+        status=label.status,
+        probability=label.probability,
+        source=source,
+    )
+
+
+def priority_public(
+    catalog: Catalog, row: int, served: dict[str, Taxonomy], **extra: object
+) -> PriorityPublic:
+    """A catalog row as a ``PriorityPublic``."""
+    strategy = catalog.strategies[int(catalog.strategy_ids[row])]
+    return PriorityPublic(
+        id=int(catalog.ids[row]),
+        title=catalog.titles[row],
+        description=catalog.descriptions[row],
+        keywords=catalog.keywords[row],
+        language=catalog.language.value(row),
+        strategy=StrategyBrief(**strategy.__dict__),
+        labels=[label_public(label, served) for label in catalog.labels[row]],
+        **extra,
+    )
+
+
+@router.get("", response_model=Page[PriorityPublic], summary="Search and filter priorities")
+def list_priorities(
+    state: StateDep,
+    _reader: ReadAccess,
+    filters: FiltersDep,
+    q: QueryText = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    sort: SortKey = None,
+) -> Page[PriorityPublic]:
+    """Priorities matching the filters (and ``q``), ranked and paged; ``count`` is the total."""
+    check_text(q)
+    page = search_service(state).search(
+        SearchRequest(q=q, filters=filters, limit=limit, offset=offset, sort=sort)
+    )
+    served = taxonomies(state)
+    data = [
+        priority_public(
+            page.catalog,
+            hit.row,
+            served,
+            score=hit.score,
+            explanation=ExplanationPublic(**hit.explanation.__dict__) if hit.explanation else None,
+        )
+        for hit in page.hits
+    ]
+    return Page[PriorityPublic](data=data, count=page.count)
+
+
+PriorityId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.get("/{priority_id}", response_model=PriorityDetail, summary="One priority")
+def read_priority(
+    priority_id: PriorityId, state: StateDep, session: SessionDep, _reader: ReadAccess
+) -> PriorityDetail:
+    """A priority with its strategy, passage, pages, keywords, labels and full history."""
+    row = get_priority(session, priority_id)
+    served = taxonomies(state)
+    strategy = row.strategy
+    current = [
+        LabelInfo(
+            label.taxonomy,
+            label.code,
+            label.status,
+            label.probability,
+            label.source_kind,
+            label.model_version,
+            label.reviewer,
+        )
+        for label in sorted(row.labels, key=lambda x: (x.taxonomy, x.rank or 0, x.id))
+        if label.is_current
+    ]
+    return PriorityDetail(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        keywords=list(row.keywords or []),
+        language=row.language,
+        strategy=StrategyBrief(
+            id=strategy.id,
+            title=strategy.title,
+            region=strategy.region,
+            nuts_code=strategy.nuts_code,
+            country=strategy.country,
+            period=strategy.period,
+        ),
+        labels=[label_public(label, served) for label in current],
+        pages=list(row.pages or []),
+        confidence=row.confidence,
+        rank=row.rank,
+        parent_id=row.parent_id,
+        label_history=[
+            LabelHistoryPublic.model_validate(label, from_attributes=True)
+            for label in label_history(session, row.id)
+        ],
+        audit=[
+            AuditPublic.model_validate(entry, from_attributes=True)
+            for entry in audit_history(session, "priority", row.id)
+        ],
+    )

@@ -1,0 +1,252 @@
+"""Public (response) and Create (request) schemas of the API; lists are ``{data, count}``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of results: ``count`` is the total number of matches, not the page size."""
+
+    data: list[T]
+    count: int
+
+
+class LabelPublic(BaseModel):
+    """A label in force on a priority."""
+
+    taxonomy: str
+    code: str
+    title: str | None = None
+    status: str
+    probability: float | None = None
+    source: str = Field(description="The model version, or 'reviewer:<name>', that set it.")
+
+
+class StrategyBrief(BaseModel):
+    """The strategy a priority belongs to."""
+
+    id: int
+    title: str
+    region: str | None = None
+    nuts_code: str | None = None
+    country: str | None = None
+    period: str | None = None
+
+
+class ExplanationPublic(BaseModel):
+    """Why a priority matched the query."""
+
+    matched_terms: list[str]
+    bm25_score: float | None = None
+    bm25_rank: int | None = None
+    dense_similarity: float | None = None
+    dense_rank: int | None = None
+    fused_score: float
+
+
+class PriorityPublic(BaseModel):
+    """A priority as listed."""
+
+    id: int
+    title: str
+    description: str
+    keywords: list[str]
+    language: str | None = None
+    strategy: StrategyBrief
+    labels: list[LabelPublic]
+    score: float | None = None
+    explanation: ExplanationPublic | None = None
+
+
+class LabelHistoryPublic(BaseModel):
+    """Any label the priority ever had (retired ones included)."""
+
+    taxonomy: str
+    code: str
+    status: str
+    probability: float | None = None
+    source_kind: str
+    model_id: str | None = None
+    model_version: str | None = None
+    reviewer: str | None = None
+    is_current: bool
+    created_at: datetime
+    retired_at: datetime | None = None
+
+
+class AuditPublic(BaseModel):
+    """An audit record of the priority."""
+
+    at: datetime
+    actor: str
+    action: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    comment: str | None = None
+
+
+class PriorityDetail(PriorityPublic):
+    """A priority with its source passage, pages and full label history."""
+
+    pages: list[int]
+    confidence: float | None = None
+    rank: int
+    parent_id: int | None = None
+    label_history: list[LabelHistoryPublic]
+    audit: list[AuditPublic]
+
+
+class TaxonomyBrief(BaseModel):
+    """A served taxonomy."""
+
+    name: str
+    version: str
+    title: str
+    levels: list[str]
+    codes: int
+
+
+class CodePublic(BaseModel):
+    """A taxonomy code."""
+
+    code: str
+    level: str
+    parent: str | None = None
+    title: str
+    description: str = ""
+
+
+class CodeDetail(CodePublic):
+    """A code with its children and how many priorities carry it (or any code below it)."""
+
+    taxonomy: str
+    children: list[CodePublic]
+    ancestors: list[CodePublic]
+    priority_count: int
+
+
+class CodeShare(BaseModel):
+    """How many of a region's priorities carry a code."""
+
+    code: str
+    title: str | None = None
+    count: int
+    share: float
+    idf: float
+
+
+class PriorityBrief(BaseModel):
+    """A priority by id and title."""
+
+    id: int
+    title: str
+
+
+class RegionProfilePublic(BaseModel):
+    """A region's strategy, its priorities and its code profile per taxonomy."""
+
+    region: str
+    strategies: list[StrategyBrief]
+    priorities: list[PriorityBrief]
+    profile: dict[str, list[CodeShare]]
+
+
+class RegionBrief(BaseModel):
+    """A region with a stored strategy."""
+
+    region: str
+    country: str | None = None
+    name: str | None = None
+    priorities: int
+
+
+class SharedCodePublic(BaseModel):
+    """A code both sides have; ``weight`` is its IDF over regions (rare codes weigh more)."""
+
+    taxonomy: str
+    code: str
+    title: str | None = None
+    weight: float
+    share_query: float
+    share_candidate: float
+
+
+class SimilarPairPublic(BaseModel):
+    """Two similar priorities; the query side is null for a partnership's description."""
+
+    query_priority_id: int | None
+    query_title: str | None = None
+    candidate_priority_id: int
+    candidate_title: str | None = None
+    similarity: float
+
+
+class ChainGapPublic(BaseModel):
+    """Where the candidate is strong and the region weak in one value chain."""
+
+    ecosystem: str
+    title: str | None = None
+    divisions: list[dict[str, Any]]
+    score: float
+
+
+class PartnerPublic(BaseModel):
+    """A ranked partner region and why."""
+
+    region: str
+    name: str | None = None
+    score: float
+    code_score: float
+    semantic_score: float | None = None
+    shared_codes: list[SharedCodePublic]
+    similar_pairs: list[SimilarPairPublic]
+    chains: list[ChainGapPublic]
+    role: str | None = Field(None, description="For partnership candidates: 'interested'.")
+
+
+class PartnershipRegionPublic(BaseModel):
+    """A region's role in a partnership."""
+
+    nuts_code: str
+    role: str
+
+
+class PartnershipPublic(BaseModel):
+    """A thematic partnership."""
+
+    id: int
+    name: str
+    thematic_platform: str | None = None
+    description: str
+    regions: list[PartnershipRegionPublic]
+
+
+class DecisionCreate(BaseModel):
+    """A reviewer's decision on a claimed task."""
+
+    action: str = Field(description="accept, reject, correct or skip")
+    codes: list[str] = Field(default_factory=list, max_length=50)
+    comment: str | None = Field(None, max_length=5000)
+
+
+class ClaimCreate(BaseModel):
+    """Which part of the queue to claim from (all optional)."""
+
+    taxonomy: str | None = None
+    country: str | None = Field(None, max_length=2)
+    nuts_prefix: str | None = Field(None, max_length=5)
+    strategy_id: int | None = None
+    code: str | None = Field(None, max_length=40)
+
+
+class BulkAcceptCreate(ClaimCreate):
+    """Accept every open suggestion above a probability; preview with ``dry_run``."""
+
+    min_probability: float = Field(ge=0.0, le=1.0)
+    dry_run: bool = True

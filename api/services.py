@@ -1,0 +1,113 @@
+"""Heavy services of the API, built lazily once per app through ``AppState.service``.
+
+Wiring happens here because only the api layer may join the core (search, matching) with the
+models (embedder, vector index) and the pipelines (the priorities' vector index).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from api.state import AppState
+from observatory.errors import ObservatoryError
+from observatory.matching import MatchingService
+from observatory.search import Catalog, CatalogCache, SearchService
+from observatory.taxonomy_service import load_taxonomy
+from taxonomies import Taxonomy
+
+log = logging.getLogger(__name__)
+
+TAXONOMY_NAMES = ("nace", "nabs", "ecosystem")
+
+
+def taxonomies(state: AppState) -> dict[str, Taxonomy]:
+    """The served taxonomies by name (a taxonomy that cannot load is left out, with a log)."""
+
+    def build() -> dict[str, Taxonomy]:
+        loaded = {}
+        for name in TAXONOMY_NAMES:
+            try:
+                loaded[name] = load_taxonomy(name, state.settings)
+            except ObservatoryError as exc:
+                log.warning("taxonomy %s unavailable: %s", name, exc.message)
+        return loaded
+
+    return state.service("taxonomies", build)
+
+
+def catalogs(state: AppState) -> CatalogCache:
+    """The catalog cache over the store."""
+    served = taxonomies(state)  # built first: AppState's lock is not re-entrant
+    return state.service("catalogs", lambda: CatalogCache(state.store, served, check_seconds=1.0))
+
+
+def embedder(state: AppState):
+    """The configured embedder (None when it cannot be built: search falls back to BM25)."""
+
+    def build():
+        from models.embedders import embedder_from_settings
+
+        try:
+            return embedder_from_settings(state.settings)
+        except (ImportError, OSError, ObservatoryError) as exc:
+            log.warning("no embedder, dense search disabled: %s", exc)
+            return None
+
+    return state.service("embedder", build)
+
+
+def priority_vectors(state: AppState):
+    """The priorities' embeddings and vector index (None without an embedder)."""
+
+    def build():
+        from pipelines.index import PriorityVectors
+
+        model = embedder(state)
+        if model is None:
+            return None
+        return PriorityVectors(model, state.settings.index_dir / "priorities")
+
+    return state.service("priority_vectors", build)
+
+
+def search_service(state: AppState) -> SearchService:
+    """Hybrid search: BM25 from the catalog fused with the dense index."""
+
+    vectors = priority_vectors(state)  # built first: AppState's lock is not re-entrant
+    cache = catalogs(state)
+
+    def build() -> SearchService:
+        if vectors is None:
+            return SearchService(cache)
+        return SearchService(cache, vectors.search, on_refresh=vectors.sync)
+
+    return state.service("search", build)
+
+
+def matching_service(state: AppState) -> MatchingService:
+    """Partner matching over the search service's catalog (vectors kept in sync)."""
+
+    search = search_service(state)  # built first: AppState's lock is not re-entrant
+    served = taxonomies(state)
+    vectors = priority_vectors(state)
+
+    def build() -> MatchingService:
+        def vectors_for(catalog: Catalog) -> np.ndarray | None:
+            if vectors is None:
+                return None
+            vectors.sync(catalog)
+            return vectors.matrix_for(catalog)
+
+        return MatchingService(search.catalog, served, vectors_for)
+
+    return state.service("matching", build)
+
+
+def embed_text(state: AppState, text: str) -> np.ndarray | None:
+    """The unit vector of a text (None without an embedder)."""
+    vectors = priority_vectors(state)
+    if vectors is None or not text.strip():
+        return None
+    return vectors.embed_query(text)

@@ -1,0 +1,133 @@
+"""Export a filtered set of priorities with their labels and provenance (CSV, JSON, XLSX).
+
+Shared by ``GET /api/export`` and ``observatory export``: both select priorities through the
+search service, so the filters are the same as ``/api/priorities``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from observatory.domain import TAXONOMY_NAMES
+from observatory.errors import InvalidInput
+from observatory.search import Catalog, SearchRequest, SearchService
+from observatory.search.service import MAX_LIMIT
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+COLUMNS = (
+    "priority_id",
+    "title",
+    "description",
+    "keywords",
+    "pages",
+    "strategy_id",
+    "strategy_title",
+    "region",
+    "nuts_code",
+    "country",
+    "period",
+    "language",
+    *(f"{name}_codes" for name in TAXONOMY_NAMES),
+    *(f"{name}_status" for name in TAXONOMY_NAMES),
+    *(f"{name}_source" for name in TAXONOMY_NAMES),
+)
+MAX_EXPORT_ROWS = 1_000_000
+
+
+def export_record(catalog: Catalog, row: int) -> dict[str, Any]:
+    """One priority as a flat record: labels per taxonomy with status and provenance."""
+    strategy = catalog.strategies[int(catalog.strategy_ids[row])]
+    record: dict[str, Any] = {
+        "priority_id": int(catalog.ids[row]),
+        "title": catalog.titles[row],
+        "description": catalog.descriptions[row],
+        "keywords": "; ".join(catalog.keywords[row]),
+        "pages": "; ".join(str(p) for p in catalog.pages[row]),
+        "strategy_id": strategy.id,
+        "strategy_title": strategy.title,
+        "region": strategy.region,
+        "nuts_code": strategy.nuts_code,
+        "country": strategy.country,
+        "period": strategy.period,
+        "language": catalog.language.value(row),
+    }
+    for name in TAXONOMY_NAMES:
+        labels = [label for label in catalog.labels[row] if label.taxonomy == name]
+        record[f"{name}_codes"] = "; ".join(
+            label.code if label.probability is None else f"{label.code} ({label.probability:.2f})"
+            for label in labels
+        )
+        record[f"{name}_status"] = "; ".join(sorted({label.status for label in labels}))
+        record[f"{name}_source"] = "; ".join(
+            sorted({label.reviewer or label.model_version or label.source_kind for label in labels})
+        )
+    return record
+
+
+def selected_rows(service: SearchService, request: SearchRequest) -> tuple[Catalog, list[int]]:
+    """Every row the request selects (all pages), in the request's order."""
+    rows: list[int] = []
+    offset = 0
+    catalog = None
+    while offset < MAX_EXPORT_ROWS:
+        page = service.search(
+            SearchRequest(
+                q=request.q,
+                filters=request.filters,
+                limit=MAX_LIMIT,
+                offset=offset,
+                sort=request.sort,
+            )
+        )
+        catalog = page.catalog
+        rows.extend(hit.row for hit in page.hits)
+        offset += MAX_LIMIT
+        if offset >= page.count:
+            break
+    assert catalog is not None
+    return catalog, rows
+
+
+def render(catalog: Catalog, rows: list[int], fmt: str) -> bytes:
+    """The export file's bytes in ``fmt`` (csv, json or xlsx)."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}")
+    records = (export_record(catalog, row) for row in rows)
+    if fmt == "json":
+        return json.dumps(list(records), ensure_ascii=False, indent=1).encode("utf-8")
+    if fmt == "csv":
+        return "".join(_csv_lines(records)).encode("utf-8")
+    return _xlsx(records)
+
+
+def _csv_lines(records: Iterator[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    for record in records:
+        writer.writerow(record)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _xlsx(records: Iterator[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("priorities")
+    sheet.append(list(COLUMNS))
+    for record in records:
+        sheet.append([record[c] for c in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,28 @@
+"""Priority search: an in-memory catalog of the store, filters, BM25 and hybrid ranking."""
+
+from observatory.search.catalog import Catalog, CatalogCache, LabelInfo, build_catalog
+from observatory.search.filters import PriorityFilters, filter_mask, make_filters
+from observatory.search.service import (
+    DenseSearch,
+    MatchExplanation,
+    SearchHit,
+    SearchPage,
+    SearchRequest,
+    SearchService,
+)
+
+__all__ = [
+    "Catalog",
+    "CatalogCache",
+    "DenseSearch",
+    "LabelInfo",
+    "MatchExplanation",
+    "PriorityFilters",
+    "SearchHit",
+    "SearchPage",
+    "SearchRequest",
+    "SearchService",
+    "build_catalog",
+    "filter_mask",
+    "make_filters",
+]

@@ -1,0 +1,313 @@
+"""An in-memory, column-oriented snapshot of the searchable priorities, rebuilt when the store
+changes.
+
+Filtering 10^5 priorities with NumPy masks takes about a millisecond on any backend (SQLite or
+PostgreSQL), and it gives search the candidate set it ranks within, so a filtered query for N
+hits returns N when N exist.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+
+from observatory.store import Store
+from observatory.store.tables import AuditRow, LabelRow, PriorityRow, StrategyRow
+from taxonomies import Taxonomy, TaxonomyError
+
+STATUSES = ("suggested", "auto_accepted", "accepted", "corrected", "rejected")
+STATUS_BITS = {name: 1 << i for i, name in enumerate(STATUSES)}
+REVIEWED_BITS = STATUS_BITS["accepted"] | STATUS_BITS["corrected"]
+
+
+@dataclass(frozen=True)
+class LabelInfo:
+    """A label in force, as listed with a priority."""
+
+    taxonomy: str
+    code: str
+    status: str
+    probability: float | None
+    source_kind: str
+    model_version: str | None
+    reviewer: str | None
+
+
+@dataclass(frozen=True)
+class StrategyInfo:
+    """What lists show about the strategy of a priority."""
+
+    id: int
+    title: str
+    region: str | None
+    nuts_code: str | None
+    country: str | None
+    period: str | None
+
+
+class Categorical:
+    """A column of repeated strings stored as small integer codes (fast equality filters)."""
+
+    def __init__(self, values: list[str | None]) -> None:
+        self.levels: list[str | None] = sorted(set(values), key=lambda v: (v is None, v or ""))
+        lookup = {value: i for i, value in enumerate(self.levels)}
+        self.codes = np.fromiter((lookup[v] for v in values), dtype=np.int32, count=len(values))
+
+    def value(self, row: int) -> str | None:
+        """The string of one row."""
+        return self.levels[self.codes[row]]
+
+    def mask(self, predicate: Any) -> np.ndarray:
+        """Rows whose value satisfies ``predicate`` (evaluated once per distinct value)."""
+        hits = np.fromiter((bool(predicate(v)) for v in self.levels), dtype=bool)
+        return hits[self.codes] if len(self.levels) else np.zeros(len(self.codes), dtype=bool)
+
+
+@dataclass
+class Catalog:
+    """The current priorities (of current strategy versions) as columns addressed by row."""
+
+    stamp: tuple[Any, ...]
+    ids: np.ndarray
+    titles: list[str]
+    descriptions: list[str]
+    keywords: list[list[str]]
+    pages: list[list[int]]
+    ranks: np.ndarray
+    confidence: np.ndarray
+    strategy_ids: np.ndarray
+    strategies: dict[int, StrategyInfo]
+    country: Categorical
+    nuts: Categorical
+    language: Categorical
+    period: Categorical
+    labels: list[tuple[LabelInfo, ...]]
+    status_bits: np.ndarray
+    # taxonomy -> code (and every ancestor of it) -> sorted row positions
+    code_rows: dict[str, dict[str, np.ndarray]]
+    _orders: dict[str, np.ndarray] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row_of(self, priority_id: int) -> int | None:
+        """Row position of a priority id (ids are sorted), or None."""
+        position = int(np.searchsorted(self.ids, priority_id))
+        if position < len(self.ids) and self.ids[position] == priority_id:
+            return position
+        return None
+
+    def rows_of(self, priority_ids: np.ndarray) -> np.ndarray:
+        """Row positions of ids known to be present."""
+        return np.searchsorted(self.ids, priority_ids)
+
+    def text(self, row: int) -> str:
+        """What is indexed and embedded for a priority: title, description and keywords."""
+        return " ".join([self.titles[row], self.descriptions[row], " ".join(self.keywords[row])])
+
+    def order(self, key: str) -> np.ndarray:
+        """Row positions sorted by ``key`` (computed once per snapshot)."""
+        with self._lock:
+            if key not in self._orders:
+                self._orders[key] = self._sorted_rows(key)
+            return self._orders[key]
+
+    def _sorted_rows(self, key: str) -> np.ndarray:
+        rows = np.arange(len(self.ids))
+        if key == "title":
+            sort_keys = [t.casefold() for t in self.titles]
+            return np.array(sorted(rows, key=lambda r: (sort_keys[r], self.ids[r])), dtype=np.int64)
+        if key == "confidence":
+            conf = np.nan_to_num(self.confidence, nan=-1.0)
+            return np.lexsort((self.ids, -conf))
+        if key == "strategy":
+            nuts = [self.nuts.value(r) or "" for r in rows]
+            return np.array(
+                sorted(rows, key=lambda r: (nuts[r], self.strategy_ids[r], self.ranks[r])),
+                dtype=np.int64,
+            )
+        return rows
+
+
+def store_stamp(store: Store) -> tuple[Any, ...]:
+    """A cheap fingerprint of the searchable content: it changes whenever priorities or labels
+    are added, retired or decided (decisions and retirements are audited)."""
+    with store.transaction() as session:
+        priorities = session.execute(select(func.max(PriorityRow.id), func.count(PriorityRow.id)))
+        labels = session.execute(select(func.max(LabelRow.id)))
+        strategies = session.execute(
+            select(func.max(StrategyRow.id), func.count(StrategyRow.superseded_at))
+        )
+        audit = session.execute(select(func.max(AuditRow.id)))
+        return (
+            *priorities.one(),
+            *labels.one(),
+            *strategies.one(),
+            *audit.one(),
+        )
+
+
+def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
+    """Read the current priorities with their labels in force into a ``Catalog``."""
+    stamp = store_stamp(store)
+    with store.transaction() as session:
+        strategy_rows = session.execute(
+            select(
+                StrategyRow.id,
+                StrategyRow.title,
+                StrategyRow.region,
+                StrategyRow.nuts_code,
+                StrategyRow.country,
+                StrategyRow.period,
+            ).where(StrategyRow.is_current.is_(True))
+        ).all()
+        priority_rows = session.execute(
+            select(
+                PriorityRow.id,
+                PriorityRow.strategy_id,
+                PriorityRow.title,
+                PriorityRow.description,
+                PriorityRow.keywords,
+                PriorityRow.pages,
+                PriorityRow.rank,
+                PriorityRow.confidence,
+                PriorityRow.language,
+            )
+            .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
+            .where(StrategyRow.is_current.is_(True))
+            .order_by(PriorityRow.id)
+        ).all()
+        label_rows = session.execute(
+            select(
+                LabelRow.priority_id,
+                LabelRow.taxonomy,
+                LabelRow.code,
+                LabelRow.status,
+                LabelRow.probability,
+                LabelRow.source_kind,
+                LabelRow.model_version,
+                LabelRow.reviewer,
+            )
+            .join(PriorityRow, PriorityRow.id == LabelRow.priority_id)
+            .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
+            .where(LabelRow.is_current.is_(True), StrategyRow.is_current.is_(True))
+            .order_by(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.rank, LabelRow.id)
+        ).all()
+    strategies = {row.id: StrategyInfo(*row) for row in strategy_rows}
+    ids = np.fromiter((r.id for r in priority_rows), dtype=np.int64, count=len(priority_rows))
+    strategy_ids = np.fromiter(
+        (r.strategy_id for r in priority_rows), dtype=np.int64, count=len(priority_rows)
+    )
+    labels_by_id: dict[int, list[LabelInfo]] = {}
+    for row in label_rows:
+        labels_by_id.setdefault(row.priority_id, []).append(LabelInfo(*row[1:]))
+    labels = [tuple(labels_by_id.get(int(i), ())) for i in ids]
+    status_bits = np.fromiter((_bits(items) for items in labels), dtype=np.uint8, count=len(labels))
+    return Catalog(
+        stamp=stamp,
+        ids=ids,
+        titles=[r.title for r in priority_rows],
+        descriptions=[r.description or "" for r in priority_rows],
+        keywords=[list(r.keywords or []) for r in priority_rows],
+        pages=[list(r.pages or []) for r in priority_rows],
+        ranks=np.array([r.rank or 0 for r in priority_rows], dtype=np.int64),
+        confidence=np.array(
+            [np.nan if r.confidence is None else r.confidence for r in priority_rows],
+            dtype=np.float64,
+        ),
+        strategy_ids=strategy_ids,
+        strategies=strategies,
+        country=Categorical([strategies[int(s)].country for s in strategy_ids]),
+        nuts=Categorical([strategies[int(s)].nuts_code for s in strategy_ids]),
+        language=Categorical([r.language for r in priority_rows]),
+        period=Categorical([strategies[int(s)].period for s in strategy_ids]),
+        labels=labels,
+        status_bits=status_bits,
+        code_rows=_code_rows(labels, taxonomies),
+    )
+
+
+def _bits(items: tuple[LabelInfo, ...]) -> int:
+    value = 0
+    for item in items:
+        value |= STATUS_BITS.get(item.status, 0)
+    return value
+
+
+def _code_rows(
+    labels: list[tuple[LabelInfo, ...]], taxonomies: Mapping[str, Taxonomy]
+) -> dict[str, dict[str, np.ndarray]]:
+    """Index every label under its code and all its ancestors, so a section or chapter filter
+    is one look-up (and labels finer than the served taxonomy still roll up)."""
+    expansions: dict[tuple[str, str], tuple[str, ...]] = {}
+    found: dict[str, dict[str, list[int]]] = {}
+    for row, items in enumerate(labels):
+        for item in items:
+            key = (item.taxonomy, item.code)
+            if key not in expansions:
+                expansions[key] = _with_ancestors(item.code, taxonomies.get(item.taxonomy))
+            per_code = found.setdefault(item.taxonomy, {})
+            for code in expansions[key]:
+                rows = per_code.setdefault(code, [])
+                if not rows or rows[-1] != row:
+                    rows.append(row)
+    return {
+        name: {code: np.array(rows, dtype=np.int64) for code, rows in codes.items()}
+        for name, codes in found.items()
+    }
+
+
+def _with_ancestors(code: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    if taxonomy is None:
+        return (code,)
+    try:
+        canonical = taxonomy.normalize(code)
+        return (canonical, *(a.code for a in taxonomy.ancestors(canonical)))
+    except TaxonomyError:
+        pass
+    # finer than the served taxonomy (a NACE class under division-level data): roll up
+    for level in reversed(taxonomy.levels):
+        try:
+            parent = taxonomy.roll_up(code, level)
+        except TaxonomyError:
+            continue
+        return (code, parent, *(a.code for a in taxonomy.ancestors(parent)))
+    return (code,)
+
+
+class CatalogCache:
+    """Serves the current ``Catalog``, rebuilding it when the store's stamp changes.
+
+    The stamp is checked at most every ``check_seconds`` so that a burst of requests costs one
+    check; 0 checks on every call (tests).
+    """
+
+    def __init__(
+        self, store: Store, taxonomies: Mapping[str, Taxonomy], *, check_seconds: float = 1.0
+    ) -> None:
+        self.store = store
+        self.taxonomies = dict(taxonomies)
+        self.check_seconds = check_seconds
+        self._catalog: Catalog | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> Catalog:
+        """The snapshot matching the store (rebuilt at most once per change)."""
+        now = time.monotonic()
+        catalog = self._catalog
+        if catalog is not None and now - self._checked < self.check_seconds:
+            return catalog
+        with self._lock:
+            stamp = store_stamp(self.store)
+            self._checked = time.monotonic()
+            if self._catalog is None or self._catalog.stamp != stamp:
+                self._catalog = build_catalog(self.store, self.taxonomies)
+            return self._catalog

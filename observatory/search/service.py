@@ -1,0 +1,206 @@
+"""Hybrid priority search: BM25 and dense vectors fused by reciprocal rank, filters first.
+
+The core knows nothing of models: the dense side is an injected ``DenseSearch`` callable that the
+API (or a pipeline) builds from an embedder and a vector index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from observatory.errors import InvalidInput
+from observatory.search.bm25 import BM25Index
+from observatory.search.catalog import Catalog, CatalogCache
+from observatory.search.filters import SORT_KEYS, PriorityFilters, filter_mask
+from observatory.search.text import query_terms
+
+RRF_K = 60  # the constant of Cormack et al.; damps the weight of the very first ranks
+DENSE_DEPTH = 1000  # dense neighbours considered per query (and counted when similar enough)
+MIN_DENSE_SIMILARITY = 0.35  # below this cosine a dense neighbour does not count as a match
+MAX_LIMIT = 500
+
+
+class DenseSearch(Protocol):
+    """Dense nearest neighbours of a query text among ``allowed_ids`` (all when None)."""
+
+    def __call__(
+        self, query: str, k: int, allowed_ids: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(ids, similarities)`` best first."""
+        ...
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One page of a priority search."""
+
+    q: str | None = None
+    filters: PriorityFilters = field(default_factory=PriorityFilters)
+    limit: int = 20
+    offset: int = 0
+    sort: str | None = None
+
+
+@dataclass(frozen=True)
+class MatchExplanation:
+    """Why a priority matched a query."""
+
+    matched_terms: list[str]
+    bm25_score: float | None
+    bm25_rank: int | None
+    dense_similarity: float | None
+    dense_rank: int | None
+    fused_score: float
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A matching priority by row in the catalog, with its explanation when a query was given."""
+
+    row: int
+    priority_id: int
+    score: float | None
+    explanation: MatchExplanation | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of hits and the total number of matches."""
+
+    hits: list[SearchHit]
+    count: int
+    catalog: Catalog
+
+
+class SearchService:
+    """Filters, ranks and pages priorities from the current catalog."""
+
+    def __init__(
+        self,
+        catalogs: CatalogCache,
+        dense: DenseSearch | None = None,
+        *,
+        min_similarity: float = MIN_DENSE_SIMILARITY,
+        on_refresh: Callable[[Catalog], None] | None = None,
+    ) -> None:
+        self.catalogs = catalogs
+        self.dense = dense
+        self.min_similarity = min_similarity
+        self._on_refresh = on_refresh
+        self._bm25: tuple[tuple, BM25Index] | None = None
+        self._lock = threading.Lock()
+        self._refreshed_stamp: tuple | None = None
+
+    def catalog(self) -> Catalog:
+        """The current catalog (listeners such as the vector index are synced on change)."""
+        catalog = self.catalogs.current()
+        if self._on_refresh is not None and self._refreshed_stamp != catalog.stamp:
+            with self._lock:
+                if self._refreshed_stamp != catalog.stamp:
+                    self._on_refresh(catalog)
+                    self._refreshed_stamp = catalog.stamp
+        return catalog
+
+    def bm25(self, catalog: Catalog) -> BM25Index:
+        """The BM25 index of a catalog, built once per snapshot."""
+        cached = self._bm25
+        if cached is not None and cached[0] == catalog.stamp:
+            return cached[1]
+        with self._lock:
+            if self._bm25 is None or self._bm25[0] != catalog.stamp:
+                texts = [catalog.text(row) for row in range(len(catalog))]
+                self._bm25 = (catalog.stamp, BM25Index(texts))
+            return self._bm25[1]
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """Rank (by relevance when ``q`` is given) and page the matching priorities."""
+        if not 1 <= request.limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+        if request.offset < 0:
+            raise InvalidInput("offset must not be negative")
+        sort = request.sort or ("relevance" if request.q else "strategy")
+        if sort not in SORT_KEYS:
+            raise InvalidInput(f"sort must be one of {', '.join(SORT_KEYS)}")
+        catalog = self.catalog()
+        mask = filter_mask(catalog, request.filters)
+        query = (request.q or "").strip()
+        if query:
+            return self._ranked(catalog, query, mask, request, sort)
+        rows = catalog.order("strategy" if sort == "relevance" else sort)
+        if mask is not None:
+            rows = rows[mask[rows]]
+        page = rows[request.offset : request.offset + request.limit]
+        hits = [SearchHit(int(r), int(catalog.ids[r]), None, None) for r in page]
+        return SearchPage(hits, len(rows), catalog)
+
+    def _ranked(
+        self,
+        catalog: Catalog,
+        query: str,
+        mask: np.ndarray | None,
+        request: SearchRequest,
+        sort: str,
+    ) -> SearchPage:
+        terms = query_terms(query)
+        bm25 = self.bm25(catalog)
+        scores = bm25.scores(list(terms))
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        lexical_rows = np.flatnonzero(scores > 0)
+        lexical_order = lexical_rows[np.lexsort((lexical_rows, -scores[lexical_rows]))]
+        lexical_rank = {int(r): i + 1 for i, r in enumerate(lexical_order[:DENSE_DEPTH])}
+        dense_rank, dense_sim = self._dense(catalog, query, mask)
+        fused: dict[int, float] = {}
+        for row, rank in lexical_rank.items():
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+        for row, rank in dense_rank.items():
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+        # lexical matches beyond the fused depth still count and follow in BM25 order
+        tail = [int(r) for r in lexical_order[DENSE_DEPTH:]]
+        ordered = sorted(fused, key=lambda r: (-fused[r], int(catalog.ids[r])))
+        if sort != "relevance":
+            position = {int(r): i for i, r in enumerate(catalog.order(sort))}
+            ordered = sorted([*ordered, *tail], key=position.__getitem__)
+            tail = []
+        everything = [*ordered, *tail]
+        page = everything[request.offset : request.offset + request.limit]
+        hits = []
+        for row in page:
+            words = [terms[t] for t in bm25.matched_terms(row, list(terms))]
+            explanation = MatchExplanation(
+                matched_terms=words,
+                bm25_score=float(scores[row]) if scores[row] > 0 else None,
+                bm25_rank=lexical_rank.get(row),
+                dense_similarity=dense_sim.get(row),
+                dense_rank=dense_rank.get(row),
+                fused_score=round(fused.get(row, 0.0), 6),
+            )
+            hits.append(SearchHit(row, int(catalog.ids[row]), explanation.fused_score, explanation))
+        return SearchPage(hits, len(everything), catalog)
+
+    def _dense(
+        self, catalog: Catalog, query: str, mask: np.ndarray | None
+    ) -> tuple[dict[int, int], dict[int, float]]:
+        if self.dense is None or len(catalog) == 0:
+            return {}, {}
+        allowed = None if mask is None else catalog.ids[mask]
+        if allowed is not None and len(allowed) == 0:
+            return {}, {}
+        ids, sims = self.dense(query, DENSE_DEPTH, allowed)
+        keep = (ids >= 0) & (sims >= self.min_similarity)
+        ids, sims = ids[keep], sims[keep]
+        rows = catalog.rows_of(ids)
+        present = (rows < len(catalog.ids)) & (
+            catalog.ids[np.minimum(rows, len(catalog) - 1)] == ids
+        )
+        ranks: dict[int, int] = {}
+        similarity: dict[int, float] = {}
+        for row, sim in zip(rows[present], sims[present], strict=True):
+            ranks[int(row)] = len(ranks) + 1
+            similarity[int(row)] = round(float(sim), 4)
+        return ranks, similarity

@@ -1,0 +1,130 @@
+"""The priorities' embeddings: a matrix aligned with the catalog plus a vector index over it.
+
+Search needs the index (nearest neighbours with id filters); partner matching needs the raw
+vectors of every priority of a region. Both are kept here and synced with the store: new
+priorities are embedded, vanished ones removed, and the result is saved to ``folder``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from models.embedders import Embedder
+from models.index import VectorIndex, create_index
+from observatory.search.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+IDS_FILE = "priority_ids.npy"
+VECTORS_FILE = "priority_vectors.npy"
+_QUERY_CACHE_SIZE = 2048
+
+
+def priority_text(title: str, description: str, keywords: Sequence[str]) -> str:
+    """What is embedded for a priority: its title, description and keywords."""
+    return " ".join(part for part in (title, description, " ".join(keywords)) if part)
+
+
+class PriorityVectors:
+    """Embeddings of priorities by id, with a FAISS (or NumPy) index for search."""
+
+    def __init__(self, embedder: Embedder, folder: Path | None = None) -> None:
+        self.embedder = embedder
+        self.folder = Path(folder) if folder is not None else None
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.vectors = np.zeros((0, embedder.dimension), dtype=np.float32)
+        self.index: VectorIndex = self._new_index()
+        self._queries: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        if self.folder is not None and (self.folder / IDS_FILE).is_file():
+            self._load()
+
+    def _new_index(self) -> VectorIndex:
+        return create_index(self.embedder.dimension, model_id=self.embedder.model_id, omp_threads=1)
+
+    def _load(self) -> None:
+        assert self.folder is not None
+        ids = np.load(self.folder / IDS_FILE)
+        vectors = np.load(self.folder / VECTORS_FILE)
+        if vectors.shape[1:] != (self.embedder.dimension,):
+            log.warning("saved priority vectors have another dimension; rebuilding")
+            return
+        self._replace(ids, vectors)
+
+    def _replace(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        order = np.argsort(ids)
+        self.ids = np.ascontiguousarray(ids[order], dtype=np.int64)
+        self.vectors = np.ascontiguousarray(vectors[order], dtype=np.float32)
+        index = self._new_index()
+        if len(self.ids):
+            index.add(self.ids, self.vectors)
+        self.index = index
+
+    def sync(self, catalog: Catalog, *, show_progress: bool = False) -> int:
+        """Embed the catalog's priorities that have no vector, drop the others; returns how many
+        were embedded. Saves to ``folder`` when anything changed."""
+        with self._lock:
+            known = np.isin(catalog.ids, self.ids)
+            keep = np.isin(self.ids, catalog.ids)
+            missing_rows = np.flatnonzero(~known)
+            if len(missing_rows) == 0 and keep.all():
+                return 0
+            texts = [catalog.text(int(r)) for r in missing_rows]
+            fresh = self.embedder.encode(texts, show_progress=show_progress)
+            ids = np.concatenate([self.ids[keep], catalog.ids[missing_rows]])
+            vectors = np.vstack([self.vectors[keep], fresh]) if len(ids) else self.vectors[:0]
+            self._replace(ids, vectors)
+            self._save()
+            return len(missing_rows)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add precomputed vectors (benchmarks, imports); existing ids are replaced."""
+        with self._lock:
+            keep = ~np.isin(self.ids, ids)
+            self._replace(
+                np.concatenate([self.ids[keep], ids]), np.vstack([self.vectors[keep], vectors])
+            )
+            self._save()
+
+    def _save(self) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        np.save(self.folder / IDS_FILE, self.ids)
+        np.save(self.folder / VECTORS_FILE, self.vectors)
+        self.index.save(self.folder)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The unit vector of a query (recent queries are cached: they repeat a lot)."""
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = self.embedder.encode([text])[0]
+            if len(self._queries) >= _QUERY_CACHE_SIZE:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[text] = cached
+        return cached
+
+    def search(
+        self, query: str, k: int, allowed_ids: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dense neighbours of a query text: ``(ids, similarities)`` best first."""
+        vector = self.embed_query(query)
+        allowed = None if allowed_ids is None else set(allowed_ids.tolist())
+        k = max(1, min(k, len(self.ids) or 1))
+        scores, ids = self.index.search(vector[None, :], k, allowed_ids=allowed)
+        return ids[0], scores[0]
+
+    def matrix_for(self, catalog: Catalog) -> np.ndarray:
+        """Vectors aligned with the catalog's rows (zero rows where a vector is missing)."""
+        positions = np.searchsorted(self.ids, catalog.ids)
+        clipped = np.minimum(positions, max(len(self.ids) - 1, 0))
+        present = (positions < len(self.ids)) & (self.ids[clipped] == catalog.ids)
+        matrix = np.zeros((len(catalog), self.vectors.shape[1]), dtype=np.float32)
+        if len(self.ids):
+            matrix[present] = self.vectors[clipped[present]]
+        return matrix
