@@ -1,0 +1,88 @@
+"""``/api/review``: claim, decide, undo and bulk-accept review tasks; history and figures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+
+from api.auth import AdjudicatorUser, ReadAccess, ReviewerUser
+from api.deps import SessionDep, StoreDep
+from api.schemas import BulkAcceptCreate, ClaimCreate, DecisionCreate, Page
+from observatory.review import (
+    QueueFilters,
+    ReviewService,
+    history,
+    queue_stats,
+    reviewer_stats,
+)
+
+router = APIRouter(tags=["review"])
+
+TaskId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+def _filters(body: ClaimCreate | None) -> QueueFilters | None:
+    if body is None:
+        return None
+    return QueueFilters(
+        taxonomy=body.taxonomy,
+        country=body.country,
+        nuts_prefix=body.nuts_prefix,
+        strategy_id=body.strategy_id,
+        code=body.code,
+    )
+
+
+@router.post("/api/review/next", summary="Claim the next task", response_model=None)
+def claim_next(
+    store: StoreDep, user: ReviewerUser, response: Response, body: ClaimCreate | None = None
+) -> dict[str, Any] | None:
+    """Claim the most doubtful open task (with a lease); 204 when the queue is empty."""
+    task = ReviewService(store).claim_next(user, _filters(body))
+    if task is None:
+        response.status_code = 204
+        return None
+    return task.to_dict()
+
+
+@router.post("/api/review/tasks/{task_id}/decision", summary="Decide a claimed task")
+def decide(
+    task_id: TaskId, body: DecisionCreate, store: StoreDep, user: ReviewerUser
+) -> dict[str, Any]:
+    """Accept, reject, correct (with codes) or skip a task you hold."""
+    result = ReviewService(store).decide(task_id, user, body.action, body.codes, body.comment)
+    return result.to_dict()
+
+
+@router.post("/api/review/undo", summary="Undo your last decision")
+def undo(store: StoreDep, user: ReviewerUser) -> dict[str, Any]:
+    """Undo the caller's most recent decision (a new, audited decision row)."""
+    return ReviewService(store).undo_last(user).to_dict()
+
+
+@router.post("/api/review/bulk-accept", summary="Accept many suggestions at once")
+def bulk_accept(body: BulkAcceptCreate, store: StoreDep, user: AdjudicatorUser) -> dict[str, Any]:
+    """Accept open suggestions above ``min_probability``; ``dry_run`` (default) only counts."""
+    result = ReviewService(store).bulk_accept(
+        user, _filters(body), body.min_probability, body.dry_run
+    )
+    return result.to_dict()
+
+
+@router.get("/api/priorities/{priority_id}/history", summary="A priority's review history")
+def priority_history(
+    priority_id: TaskId, session: SessionDep, _reader: ReadAccess
+) -> Page[dict[str, Any]]:
+    """Labels added and retired, decisions and audit records, oldest first."""
+    entries = [entry.to_dict() for entry in history(session, priority_id)]
+    return Page[dict[str, Any]](data=entries, count=len(entries))
+
+
+@router.get("/api/review/stats", summary="Queue and reviewer figures")
+def stats(session: SessionDep, _reader: ReadAccess) -> dict[str, Any]:
+    """Open/closed tasks per taxonomy and each reviewer's throughput and agreement."""
+    return {
+        "queue": queue_stats(session),
+        "reviewers": [item.to_dict() for item in reviewer_stats(session)],
+    }
