@@ -59,6 +59,7 @@ class _TaxonomyModel:
     pad: np.ndarray  # (codes, max prototypes per code) row numbers; padding -> last row
     pad_mask: np.ndarray
     examples: ExampleMemory
+    parents: tuple[list[str], np.ndarray] | None = None  # roll-up codes, membership matrix
 
 
 class Classifier:
@@ -116,9 +117,17 @@ class Classifier:
         for i, code in enumerate(codes):
             pad[i, : len(rows[code])] = rows[code]
         padded_vectors = np.vstack([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
+        parents = None
+        if name in ROLL_UP_LEVELS:
+            rolled = [taxonomy.roll_up(code, ROLL_UP_LEVELS[name]) for code in codes]
+            parent_codes = list(dict.fromkeys(rolled))
+            membership = np.zeros((len(codes), len(parent_codes)), dtype=np.float32)
+            for row, parent in enumerate(rolled):
+                membership[row, parent_codes.index(parent)] = 1.0
+            parents = (parent_codes, membership)
         return _TaxonomyModel(
             name, taxonomy, level, codes, protos, padded_vectors, pad, pad == len(protos),
-            ExampleMemory(codes, vectors.shape[1]),
+            ExampleMemory(codes, vectors.shape[1]), parents,
         )  # fmt: skip
 
     def _build_crosswalks(self) -> dict[str, np.ndarray]:
@@ -366,18 +375,17 @@ class Classifier:
         )
 
     def _rolled_up(self, model: _TaxonomyModel, probability: np.ndarray) -> list[ScoredCode]:
-        level = ROLL_UP_LEVELS.get(model.name)
-        if level is None:
+        if model.parents is None:
             return []
-        totals: dict[str, float] = {}
-        for code, p in zip(model.codes, probability, strict=True):
-            parent = model.taxonomy.roll_up(code, level)
-            totals[parent] = totals.get(parent, 0.0) + float(p)
-        ranked = sorted(totals.items(), key=lambda item: -item[1])[:3]
-        return [
-            ScoredCode(code, round(p, 6), round(p, 6), rank, (), model.taxonomy.codes[code].title)
-            for rank, (code, p) in enumerate(ranked, start=1)
-        ]
+        parents, membership = model.parents
+        totals = probability @ membership
+        ranked = np.argsort(-totals)[:3]
+        out = []
+        for rank, i in enumerate(ranked, start=1):
+            total = round(float(totals[i]), 6)
+            title = model.taxonomy.codes[parents[i]].title
+            out.append(ScoredCode(parents[i], total, total, rank, (), title))
+        return out
 
 
 def detect_languages(texts: Sequence[str]) -> list[str]:
