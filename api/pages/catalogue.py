@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from api.pages.tags import facet_keys, is_assigned, review_status
+from api.pages.tags import EXPORT_STATUS, facet_keys, is_assigned, review_status
 from observatory.review.queue import PENDING_STATUSES
 from observatory.store.tables import LabelRow, PriorityRow, ReviewTaskRow, StrategyRow
 
@@ -55,6 +55,19 @@ class PageFilters:
         params: dict[str, Any] = {"q": self.q}
         params.update({name: list(self.facet_values(name)) for name in FACET_NAMES})
         return params
+
+    def export_params(self) -> dict[str, Any]:
+        """The same filters in the JSON API's vocabulary (``/api/export``, ``/api/priorities``)."""
+        return {
+            "q": self.q,
+            "country": list(self.country),
+            "nuts": list(self.region),
+            "nace": [*self.nace_section, *self.nace_division],
+            "nabs": list(self.nabs),
+            "ecosystem": list(self.ecosystem),
+            "status": [EXPORT_STATUS.get(value, value) for value in self.status],
+            "language": list(self.language),
+        }
 
 
 @dataclass

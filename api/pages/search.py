@@ -106,7 +106,8 @@ def search_page(
             "facets": facets,
             "names": names,
             "status_labels": REVIEW_STATUS_LABELS,
-            "export_url": "/api/export?" + query_string({**params, "format": "csv"}),
+            "export_url": "/api/export?"
+            + query_string({**filters.export_params(), "format": "csv"}),
             "page": page,
             "pages": pages,
             "prev_url": "/search?" + query_string({**params, "page": page - 1}) if page > 1 else "",

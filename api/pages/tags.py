@@ -20,13 +20,15 @@ _NACE_SECTION_RANGES = (
     ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
 )  # fmt: skip
 
-REVIEW_STATUSES = ("pending", "reviewed", "auto_accepted", "suggested", "untagged")
+REVIEW_STATUSES = ("pending", "reviewed", "auto_accepted", "suggested", "unlabelled")
+# the JSON API's status filter names a waiting priority "unreviewed"
+EXPORT_STATUS = {"pending": "unreviewed"}
 REVIEW_STATUS_LABELS = {
     "pending": "Waiting for review",
     "reviewed": "Reviewed",
     "auto_accepted": "Accepted automatically",
     "suggested": "Model suggestion",
-    "untagged": "No tags",
+    "unlabelled": "No tags",
 }
 
 
@@ -85,4 +87,4 @@ def review_status(labels: Iterable[LabelRow], pending: bool) -> str:
         return "auto_accepted"
     if LabelStatus.SUGGESTED.value in statuses:
         return "suggested"
-    return "untagged"
+    return "unlabelled"

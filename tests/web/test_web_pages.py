@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,6 +16,7 @@ from api.app import create_app
 from api.pages.geo import load_nuts_map
 from api.pages.tags import nace_section
 from observatory.settings import load_settings
+from observatory.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -134,10 +136,12 @@ def test_nace_section_filter_keeps_only_priorities_tagged_in_it(client: TestClie
 
 
 def test_export_link_carries_the_same_filters(client: TestClient) -> None:
-    html = client.get("/search", params={"q": "hydrogen", "country": "nl"}).text
+    params = {"q": "hydrogen", "country": "nl", "region": "NL1", "nace_section": "D"}
+    html = client.get("/search", params=params).text
     href = re.search(r'href="(/api/export\?[^"]+)"', html).group(1).replace("&amp;", "&")
     query = parse_qs(urlparse(href).query)
     assert query["q"] == ["hydrogen"] and query["country"] == ["NL"]
+    assert query["nuts"] == ["NL1"] and query["nace"] == ["D"]
     assert query["format"] == ["csv"]
 
 
@@ -236,3 +240,25 @@ def test_review_by_form_posts(client: TestClient, corpus) -> None:
     client.post("/review/sign-out")
     client.cookies.clear()
     assert "Your API key" in client.get("/review").text
+
+
+def test_pages_render_the_built_in_sample_corpus(tmp_path) -> None:
+    """The shipped sample (imported, not yet classified) renders on every read page."""
+    from pipelines.ingest.manual_import import import_priorities
+
+    sample = Path(__file__).resolve().parents[2] / "observatory" / "sample" / "priorities.csv"
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 's.db'}", data_dir=tmp_path)
+    store = open_store(settings)
+    try:
+        report = import_priorities(store, sample)
+    finally:
+        store.close()
+    assert report.priorities >= 300
+    with TestClient(create_app(settings)) as sample_client:
+        html = sample_client.get("/search").text
+        total = int(re.search(r'id="results-heading">(\d+) priorit', html).group(1))
+        assert total == report.priorities
+        assert "No tags" in html
+        region = re.search(r'href="/regions/([A-Z0-9]+)"', html).group(1)
+        assert sample_client.get(f"/regions/{region}").status_code == 200
+        assert sample_client.get("/map", params={"code": "C"}).status_code == 200
