@@ -22,7 +22,7 @@ class AppState:
     settings: Settings
     store: Store
     _services: dict[str, Any] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)  # services build services
 
     def service(self, name: str, build: Callable[[], Any]) -> Any:
         """Return the named service, building it once (thread-safe)."""
