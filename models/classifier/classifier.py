@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,8 @@ class ClassifierParams:
     english_weight: float = 0.5
     other_weight: float = 0.2
     min_words: int = 2
+    # share of the code score taken from its three best prototypes' mean (rest: the best one)
+    support_weight: float = 0.75
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Classifier:
         calibration: Calibration | None = None,
         params: ClassifierParams | None = None,
         max_text_chars: int = 20000,
+        overlay_dir: Path | None = None,
     ) -> None:
         self.embedder = embedder
         self.params = params or ClassifierParams()
@@ -81,7 +85,8 @@ class Classifier:
         if taxonomies is None:
             from taxonomies import load
 
-            taxonomies = {name: load(name) for name in TAXONOMY_ORDER}
+            # imported official files (group/class titles, notes, translations) add prototypes
+            taxonomies = {name: load(name, overlay_dir=overlay_dir) for name in TAXONOMY_ORDER}
         self.taxonomies = dict(taxonomies)
         self._ensemble = isinstance(embedder, EnsembleEmbedder)
         all_prototypes = {
@@ -273,6 +278,13 @@ class Classifier:
             padded = sims[:, model.pad]
             best_row = padded.argmax(axis=2)
             proto_score = np.take_along_axis(padded, best_row[:, :, None], axis=2)[:, :, 0]
+            if self.params.support_weight and padded.shape[2] > 2:
+                # a code whose several prototypes agree beats one lucky phrase match
+                top3 = -np.partition(-np.where(np.isfinite(padded), padded, -1.0), 2, axis=2)
+                support = top3[:, :, :3].mean(axis=2)
+                proto_score = (1 - self.params.support_weight) * proto_score + (
+                    self.params.support_weight * support
+                )
             votes, example_best, neighbours, neighbour_sims = model.examples.votes(
                 queries, self.params.knn_k, self.params.knn_min_similarity
             )

@@ -6,7 +6,7 @@ from models.classifier.results import Prediction
 
 # Chosen on the dev gold set (see models/README.md): auto_precision >= 0.95 at coverage >= 0.5.
 DEFAULT_MIN_PROBABILITY = 0.8
-DEFAULT_MIN_MARGIN = 0.2
+DEFAULT_MIN_MARGIN = 0.75
 
 
 def gate(

@@ -47,15 +47,17 @@ def _code_texts(code: Any, *, finer: bool) -> list[tuple[str, str]]:
     title = code.title.strip()
     texts.append(("child-title" if finer else "title", title))
     for language, label in code.labels.items():
-        if language != "en" and label:
+        if language != "en" and label and not finer:
             texts.append((f"label:{language}", str(label)))
     if not finer and code.description:
         texts.append(("description", f"{title}: {code.description}"[:MAX_PROTOTYPE_CHARS]))
     for keyword in code.keywords:
         texts.append(("keyword", str(keyword)))
-    limit = MAX_NOTE_ITEMS if not finer else 3
+    if finer:
+        # notes of hundreds of classes drown the divisions' own prototypes in near-misses
+        return texts
     for kind in NOTE_KINDS_USED:
-        for item in note_items(code.notes.get(kind, ""), limit):
+        for item in note_items(code.notes.get(kind, ""), MAX_NOTE_ITEMS):
             texts.append((kind, item))
     return texts
 

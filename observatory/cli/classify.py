@@ -23,7 +23,9 @@ def build_classifier(backend: str | None = None) -> Any:
 
     current = settings()
     embedder = embedder_from_settings(current, backend=backend)
-    return Classifier(embedder, max_text_chars=current.max_text_chars)
+    return Classifier(
+        embedder, max_text_chars=current.max_text_chars, overlay_dir=current.taxonomy_dir
+    )
 
 
 def _print_prediction(name: str, prediction: Any) -> None:

@@ -97,7 +97,8 @@ def choose_gate(
             figures[name] = {"coverage": round(coverage, 4), "precision": round(precision, 4)}
         if all(f["precision"] >= target for f in figures.values()):
             worst = min(f["coverage"] for f in figures.values())
-            if worst > best.get("min_coverage", -1):
+            # ties go to the stricter probability threshold: easier to explain
+            if worst >= best.get("min_coverage", -1):
                 best = {
                     "min_probability": round(float(probability), 2),
                     "min_margin": round(float(margin), 2),
