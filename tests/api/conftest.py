@@ -203,3 +203,9 @@ def assert_error_body(body: dict, status: int) -> None:
     assert set(body) == {"ok", "error", "status", "errors"}
     assert body["ok"] is False and body["status"] == status
     assert isinstance(body["error"], str) and body["error"]
+
+
+@pytest.fixture(scope="session")
+def corpus_builder():
+    """``build_corpus`` for tests that build their own app."""
+    return build_corpus
