@@ -1,9 +1,62 @@
-"""CLI commands: export (placeholder until its issue lands)."""
+"""``observatory export``: write a filtered set of priorities (CSV, JSON or XLSX)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import typer
+
 from observatory.cli import CommandLine
+from observatory.cli.common import settings
 
 
 def register(cli: CommandLine) -> None:
-    """Add this module's commands to the CLI."""
+    """Add the ``export`` command."""
+
+    @cli.root.command("export")
+    def export(
+        output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+        fmt: str = typer.Option("csv", "--format", help="csv, json or xlsx."),
+        q: str | None = typer.Option(None, "--q", help="Search text (lexical BM25 in the CLI)."),
+        country: list[str] = typer.Option([], "--country", help="Country code (repeatable)."),
+        nuts: list[str] = typer.Option([], "--nuts", help="NUTS code; sub-regions match."),
+        nace: list[str] = typer.Option([], "--nace", help="NACE code; sections expand."),
+        nabs: list[str] = typer.Option([], "--nabs", help="NABS chapter."),
+        ecosystem: list[str] = typer.Option([], "--ecosystem", help="Industrial ecosystem."),
+        status: list[str] = typer.Option([], "--status", help="Label review status."),
+        language: list[str] = typer.Option([], "--language", help="Priority language."),
+        period: list[str] = typer.Option([], "--period", help="Strategy period."),
+    ) -> None:
+        """Export priorities with labels and provenance; same filters as /api/priorities."""
+        from observatory.errors import ObservatoryError
+        from observatory.export import render, selected_rows
+        from observatory.search import CatalogCache, SearchRequest, SearchService, make_filters
+        from observatory.store import open_store
+        from observatory.taxonomy_service import load_taxonomy
+
+        current = settings()
+        served = {}
+        for name in ("nace", "nabs", "ecosystem"):
+            try:
+                served[name] = load_taxonomy(name, current)
+            except ObservatoryError:
+                continue
+        filters = make_filters(
+            country=country,
+            nuts=nuts,
+            nace=nace,
+            nabs=nabs,
+            ecosystem=ecosystem,
+            status=status,
+            language=language,
+            period=period,
+            taxonomies=served,
+        )
+        store = open_store(current)
+        try:
+            service = SearchService(CatalogCache(store, served, check_seconds=0))
+            catalog, rows = selected_rows(service, SearchRequest(q=q, filters=filters))
+            output.write_bytes(render(catalog, rows, fmt))
+        finally:
+            store.close()
+        typer.echo(f"wrote {len(rows)} priorities to {output}", err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 
-def _error(response, status: int) -> None:  # noqa: ANN001
+def _error(response, status: int) -> None:
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"ok", "error", "status", "errors"} and body["status"] == status
