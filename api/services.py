@@ -72,8 +72,23 @@ def priority_vectors(state: AppState):
     return state.service("priority_vectors", build)
 
 
+def single_threaded_blas() -> None:
+    """Serve each request on one BLAS thread.
+
+    Requests multiply small matrices (a region's priorities against a shortlist); OpenBLAS'
+    thread pool spinning next to torch's and uvicorn's threads made them ~100x slower on two
+    cores (measured with benchmarks/bench_api.py). Concurrency comes from requests instead.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # comes with scikit-learn; without it the default pool stays
+        return
+    threadpool_limits(1, user_api="blas")
+
+
 def search_service(state: AppState) -> SearchService:
     """Hybrid search: BM25 from the catalog fused with the dense index."""
+    single_threaded_blas()
 
     vectors = priority_vectors(state)  # built first: AppState's lock is not re-entrant
     cache = catalogs(state)

@@ -178,15 +178,10 @@ def overlap_partners(
         rough = np.where(eligible, rough, -np.inf)
         shortlist = np.argsort(-rough)[: max(SHORTLIST_MIN, 3 * limit)]
         shortlist = shortlist[eligible[shortlist]]
-        best_pairs = {}
-        for i in shortlist:
-            semantic[i], best_pairs[int(i)] = _mean_best_match(
-                query.vectors, query.vector_ids, profiles, int(i), catalog_ids
-            )
+        semantic[shortlist] = _mean_best_matches(query.vectors, profiles, shortlist)
         final = CODE_WEIGHT * code_scores + (1 - CODE_WEIGHT) * semantic
         candidates = shortlist
     else:
-        best_pairs = {}
         final = code_scores
         candidates = np.flatnonzero(eligible)
     order = sorted(candidates.tolist(), key=lambda i: (-final[i], profiles.regions[i]))
@@ -201,41 +196,59 @@ def overlap_partners(
                 code_score=round(float(code_scores[i]), 4),
                 semantic_score=round(float(semantic[i]), 4) if use_vectors else None,
                 shared_codes=_shared_codes(profiles, query, i, columns, titles or {}),
-                similar_pairs=best_pairs.get(i, []),
+                similar_pairs=(
+                    _best_pairs(query.vectors, query.vector_ids, profiles, i, catalog_ids)
+                    if use_vectors
+                    else []
+                ),
             )
         )
     return matches
 
 
-def _mean_best_match(
+def _mean_best_matches(
+    query_vectors: np.ndarray, profiles: RegionProfiles, regions: np.ndarray
+) -> np.ndarray:
+    """Symmetric mean of best matches between the query's priorities and each region's: one
+    matrix product for the whole shortlist, then per-region maxima by segment."""
+    assert profiles.vectors is not None
+    blocks = [profiles.rows[int(i)] for i in regions]
+    lengths = np.array([len(b) for b in blocks])
+    scores = np.zeros(len(regions), dtype=np.float32)
+    present = lengths > 0
+    if not present.any():
+        return scores
+    rows = np.concatenate([b for b in blocks if len(b)])
+    sims = query_vectors @ profiles.vectors[rows].T
+    starts = np.concatenate([[0], np.cumsum(lengths[present])[:-1]])
+    # how well each query priority is covered by the region, and each of theirs by the query
+    query_side = np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)
+    their_side = np.add.reduceat(sims.max(axis=0), starts) / lengths[present]
+    scores[present] = 0.5 * (query_side + their_side)
+    return scores
+
+
+def _best_pairs(
     query_vectors: np.ndarray,
     query_ids: np.ndarray,
     profiles: RegionProfiles,
     region: int,
     catalog_ids: np.ndarray | None,
-) -> tuple[float, list[SimilarPair]]:
+) -> list[SimilarPair]:
+    """The most similar (query priority, region priority) pairs, one per query priority."""
     assert profiles.vectors is not None
     rows = profiles.rows[region]
     if len(rows) == 0:
-        return 0.0, []
-    theirs = profiles.vectors[rows]
-    sims = query_vectors @ theirs.T
-    # symmetric: how well each side's priorities are covered by the other's
-    score = 0.5 * (float(sims.max(axis=1).mean()) + float(sims.max(axis=0).mean()))
-    flat = np.argsort(-sims, axis=None)[: TOP_PAIRS * 4]
+        return []
+    sims = query_vectors @ profiles.vectors[rows].T
+    best_match = sims.argmax(axis=1)
+    best_score = sims[np.arange(len(sims)), best_match]
     pairs: list[SimilarPair] = []
-    seen_query: set[int] = set()
-    for position in flat:
-        qi, ci = np.unravel_index(position, sims.shape)
-        query_id = int(query_ids[qi])
-        if query_id in seen_query:
-            continue
-        seen_query.add(query_id)
+    for qi in np.argsort(-best_score)[:TOP_PAIRS]:
+        ci = best_match[qi]
         candidate_id = int(catalog_ids[rows[ci]]) if catalog_ids is not None else int(rows[ci])
-        pairs.append(SimilarPair(query_id, candidate_id, round(float(sims[qi, ci]), 4)))
-        if len(pairs) == TOP_PAIRS:
-            break
-    return score, pairs
+        pairs.append(SimilarPair(int(query_ids[qi]), candidate_id, round(float(sims[qi, ci]), 4)))
+    return pairs
 
 
 def _shared_codes(
