@@ -63,14 +63,16 @@ def extract(
     max_bytes: int = DEFAULT_MAX_BYTES,
     overrides: dict[str, str | None] | None = None,
     with_keywords: bool = True,
+    workers: int | None = None,
 ) -> Extraction:
     """Extract strategy metadata and selected priorities from one PDF.
 
     ``overrides`` (region, nuts_code, country, period, language) replace what was detected.
-    Raises ``UnprocessableFile`` for files that cannot be read.
+    ``workers`` processes read the pages of longer documents (default: up to two); the result
+    does not depend on it. Raises ``UnprocessableFile`` for files that cannot be read.
     """
     check_file(path, max_bytes)
-    document = read_document(path, max_bytes)
+    document = read_document(path, max_bytes, workers)
     warnings = list(document.warnings)
     blocks = build_blocks(document.lines)
     full_text = "\n".join(block.text for block in blocks)
