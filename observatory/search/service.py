@@ -161,14 +161,20 @@ class SearchService:
         for row, rank in dense_rank.items():
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
         # lexical matches beyond the fused depth still count and follow in BM25 order
-        tail = [int(r) for r in lexical_order[DENSE_DEPTH:]]
-        ordered = sorted(fused, key=lambda r: (-fused[r], int(catalog.ids[r])))
+        tail = lexical_order[DENSE_DEPTH:]
+        ordered = np.array(
+            sorted(fused, key=lambda r: (-fused[r], int(catalog.ids[r]))), dtype=np.int64
+        )
         if sort != "relevance":
-            position = {int(r): i for i, r in enumerate(catalog.order(sort))}
-            ordered = sorted([*ordered, *tail], key=position.__getitem__)
-            tail = []
-        everything = [*ordered, *tail]
-        page = everything[request.offset : request.offset + request.limit]
+            position = np.empty(len(catalog), dtype=np.int64)
+            position[catalog.order(sort)] = np.arange(len(catalog))
+            merged = np.concatenate([ordered, tail])
+            ordered, tail = merged[np.argsort(position[merged], kind="stable")], tail[:0]
+        total = len(ordered) + len(tail)
+        stop = request.offset + request.limit
+        page = np.concatenate([ordered, tail[: max(0, stop - len(ordered))]])[
+            request.offset : stop
+        ].tolist()
         hits = []
         for row in page:
             words = [terms[t] for t in bm25.matched_terms(row, list(terms))]
@@ -181,7 +187,7 @@ class SearchService:
                 fused_score=round(fused.get(row, 0.0), 6),
             )
             hits.append(SearchHit(row, int(catalog.ids[row]), explanation.fused_score, explanation))
-        return SearchPage(hits, len(everything), catalog)
+        return SearchPage(hits, total, catalog)
 
     def _dense(
         self, catalog: Catalog, query: str, mask: np.ndarray | None
