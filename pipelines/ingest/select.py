@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from pipelines.ingest.describe import describe, listing
 from pipelines.ingest.detect import (
     Candidate,
     Detected,
@@ -81,6 +82,7 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> list[Detected
                 restated.setdefault(match, []).append(item)
     headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading"]
     result: list[Detected] = []
+    siblings = [item.title for item, _ in chosen]
     for rank, (item, group) in enumerate(chosen):
         heading_index = _matching_heading(item, headings, blocks, restated.get(rank, []))
         pages = {item.page}
@@ -89,6 +91,9 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> list[Detected
             pages.update(_section_pages(blocks, heading_index))
             description = _section_text(blocks, heading_index)
         if not description:
+            description, passage_pages = describe(blocks, item.title, item.block_index, siblings)
+            pages.update(passage_pages)
+        if not description and not listing(item.detail, item.title, siblings):
             description = item.detail if len(item.detail) > len(item.title) + 20 else ""
         if not description:
             description = _first_mention(blocks, item)
