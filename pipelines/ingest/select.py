@@ -15,6 +15,7 @@ from pipelines.ingest.detect import (
     score_group,
 )
 from pipelines.ingest.structure import Block
+from pipelines.ingest.subpriorities import text_sub_priorities
 
 MATCH = 88  # fuzzy score at which two titles name the same priority
 MIN_SCORE = 2.0  # below this no group is convincing enough to report
@@ -101,7 +102,15 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> list[Detected
         detected = Detected(item.title, sorted(pages), description, confidence(score))
         result.append(detected)
         if heading_index is not None:
-            result.extend(_sub_priorities(groups, heading_index, blocks, detected))
+            subs = _sub_priorities(groups, heading_index, blocks, detected)
+            if not subs:  # no numbered sub-sections: sub-fields the section names in its text
+                section = blocks[heading_index + 1 : _section_end(blocks, heading_index)]
+                subs = [
+                    sub
+                    for sub in text_sub_priorities(section, detected)
+                    if not any(same_title(sub.title, other) for other in siblings)
+                ]
+            result.extend(subs)
     return result
 
 
