@@ -278,6 +278,7 @@ class Classifier:
             padded = sims[:, model.pad]
             best_row = padded.argmax(axis=2)
             proto_score = np.take_along_axis(padded, best_row[:, :, None], axis=2)[:, :, 0]
+            proto_max = proto_score
             if self.params.support_weight and padded.shape[2] > 2:
                 # a code whose several prototypes agree beats one lucky phrase match
                 top3 = -np.partition(-np.where(np.isfinite(padded), padded, -1.0), 2, axis=2)
@@ -300,7 +301,7 @@ class Classifier:
                 "probability": probability,
                 "best_similarity": proto_score.max(axis=1),
                 "best_row": model.pad[np.arange(len(model.codes))[None, :], best_row],
-                "proto_score": proto_score,
+                "proto_max": proto_max,
                 "neighbours": neighbours,
                 "neighbour_sims": neighbour_sims,
             }
@@ -367,7 +368,7 @@ class Classifier:
     ) -> ScoredCode:
         proto = model.prototypes[int(scored["best_row"][row, col])]
         evidence = [
-            Evidence("prototype", proto.text, round(float(scored["proto_score"][row, col]), 4),
+            Evidence("prototype", proto.text, round(float(scored["proto_max"][row, col]), 4),
                      proto.kind)
         ]  # fmt: skip
         examples = model.examples
