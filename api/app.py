@@ -25,6 +25,7 @@ ROUTER_MODULES = (
     "api.routes.regions",
     "api.routes.partnerships",
     "api.routes.export",
+    "api.routes.review",
     *PAGE_ROUTER_MODULES,
 )
 
