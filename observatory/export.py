@@ -15,7 +15,6 @@ from typing import Any
 from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import InvalidInput
 from observatory.search import Catalog, SearchRequest, SearchService
-from observatory.search.service import MAX_LIMIT
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -74,26 +73,8 @@ def export_record(catalog: Catalog, row: int) -> dict[str, Any]:
 
 def selected_rows(service: SearchService, request: SearchRequest) -> tuple[Catalog, list[int]]:
     """Every row the request selects (all pages), in the request's order."""
-    rows: list[int] = []
-    offset = 0
-    catalog = None
-    while offset < MAX_EXPORT_ROWS:
-        page = service.search(
-            SearchRequest(
-                q=request.q,
-                filters=request.filters,
-                limit=MAX_LIMIT,
-                offset=offset,
-                sort=request.sort,
-            )
-        )
-        catalog = page.catalog
-        rows.extend(hit.row for hit in page.hits)
-        offset += MAX_LIMIT
-        if offset >= page.count:
-            break
-    assert catalog is not None
-    return catalog, rows
+    page = service.search(SearchRequest(q=request.q, filters=request.filters, sort=request.sort))
+    return page.catalog, page.rows()[:MAX_EXPORT_ROWS].tolist()
 
 
 def render(catalog: Catalog, rows: list[int], fmt: str) -> bytes:

@@ -1,6 +1,7 @@
 """Priority search: an in-memory catalog of the store, filters, BM25 and hybrid ranking."""
 
 from observatory.search.catalog import Catalog, CatalogCache, LabelInfo, build_catalog
+from observatory.search.facets import FacetCounts, facet_counts, region_counts, row_status
 from observatory.search.filters import PriorityFilters, filter_mask, make_filters
 from observatory.search.service import (
     DenseSearch,
@@ -15,6 +16,7 @@ __all__ = [
     "Catalog",
     "CatalogCache",
     "DenseSearch",
+    "FacetCounts",
     "LabelInfo",
     "MatchExplanation",
     "PriorityFilters",
@@ -23,6 +25,9 @@ __all__ = [
     "SearchRequest",
     "SearchService",
     "build_catalog",
+    "facet_counts",
     "filter_mask",
     "make_filters",
+    "region_counts",
+    "row_status",
 ]

@@ -128,7 +128,7 @@ def filter_mask(catalog: Catalog, filters: PriorityFilters) -> np.ndarray | None
                 hits[rows] = True
         mask &= hits
     if filters.status:
-        mask &= _status_mask(catalog.status_bits, filters.status)
+        mask &= status_mask(catalog.status_bits, filters.status)
     if filters.language:
         languages = set(filters.language)
         mask &= catalog.language.mask(lambda v: (v or "").lower() in languages)
@@ -138,7 +138,8 @@ def filter_mask(catalog: Catalog, filters: PriorityFilters) -> np.ndarray | None
     return mask
 
 
-def _status_mask(bits: np.ndarray, statuses: tuple[str, ...]) -> np.ndarray:
+def status_mask(bits: np.ndarray, statuses: tuple[str, ...]) -> np.ndarray:
+    """Rows whose labels in force have any of ``statuses`` (see ``STATUS_FILTERS``)."""
     hits = np.zeros(len(bits), dtype=bool)
     for status in statuses:
         if status == "reviewed":

@@ -70,11 +70,24 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of hits and the total number of matches."""
+    """One page of hits, the total number of matches, and every matching row in order."""
 
     hits: list[SearchHit]
     count: int
     catalog: Catalog
+    # the ranked matches in pieces (concatenated only when asked for: most callers page)
+    ranked: tuple[np.ndarray, ...] = ()
+
+    def rows(self) -> np.ndarray:
+        """Catalog rows of every match (all pages), in the request's order."""
+        return np.concatenate(self.ranked) if self.ranked else np.zeros(0, dtype=np.int64)
+
+    def mask(self) -> np.ndarray:
+        """The matches as a row mask of the catalog (for facet counts)."""
+        selected = np.zeros(len(self.catalog), dtype=bool)
+        for part in self.ranked:
+            selected[part] = True
+        return selected
 
 
 class SearchService:
@@ -136,7 +149,7 @@ class SearchService:
             rows = rows[mask[rows]]
         page = rows[request.offset : request.offset + request.limit]
         hits = [SearchHit(int(r), int(catalog.ids[r]), None, None) for r in page]
-        return SearchPage(hits, len(rows), catalog)
+        return SearchPage(hits, len(rows), catalog, (rows,))
 
     def _ranked(
         self,
@@ -187,7 +200,7 @@ class SearchService:
                 fused_score=round(fused.get(row, 0.0), 6),
             )
             hits.append(SearchHit(row, int(catalog.ids[row]), explanation.fused_score, explanation))
-        return SearchPage(hits, total, catalog)
+        return SearchPage(hits, total, catalog, (ordered, tail))
 
     def _dense(
         self, catalog: Catalog, query: str, mask: np.ndarray | None
