@@ -60,14 +60,19 @@ def embedder(state: AppState):
 
 def priority_vectors(state: AppState):
     """The priorities' embeddings and vector index (None without an embedder)."""
+    served = taxonomies(state)
 
     def build():
-        from pipelines.index import PriorityVectors
+        from pipelines.index import PriorityVectors, taxonomy_versions
 
         model = embedder(state)
         if model is None:
             return None
-        return PriorityVectors(model, state.settings.index_dir / "priorities")
+        return PriorityVectors(
+            model,
+            state.settings.index_dir / "priorities",
+            taxonomy_version=taxonomy_versions(served),
+        )
 
     return state.service("priority_vectors", build)
 
@@ -118,11 +123,3 @@ def matching_service(state: AppState) -> MatchingService:
         return MatchingService(search.catalog, served, vectors_for)
 
     return state.service("matching", build)
-
-
-def embed_text(state: AppState, text: str) -> np.ndarray | None:
-    """The unit vector of a text (None without an embedder)."""
-    vectors = priority_vectors(state)
-    if vectors is None or not text.strip():
-        return None
-    return vectors.embed_query(text)

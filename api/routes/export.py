@@ -8,9 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth import ReadAccess
-from api.deps import StateDep
+from api.deps import SearchDep
 from api.routes.priorities import FiltersDep, QueryText, SortKey, check_text
-from api.services import search_service
 from observatory.export import FORMATS, render, selected_rows
 from observatory.search import SearchRequest
 
@@ -23,7 +22,7 @@ router = APIRouter(prefix="/api", tags=["export"])
     responses={200: {"content": {media: {} for media in FORMATS.values()}}},
 )
 def export(
-    state: StateDep,
+    search: SearchDep,
     _reader: ReadAccess,
     filters: FiltersDep,
     q: QueryText = None,
@@ -33,9 +32,7 @@ def export(
     """Every priority matching the filters (same as ``/api/priorities``) with labels and
     provenance."""
     check_text(q)
-    catalog, rows = selected_rows(
-        search_service(state), SearchRequest(q=q, filters=filters, sort=sort)
-    )
+    catalog, rows = selected_rows(search, SearchRequest(q=q, filters=filters, sort=sort))
     return Response(
         render(catalog, rows, format),
         media_type=FORMATS[format],

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.auth import AdminUser, ReadAccess
-from api.deps import SessionDep, StateDep, StoreDep
+from api.deps import IndexDep, MatchingDep, SessionDep, StoreDep
 from api.routes.regions import partner_public
 from api.schemas import Page, PartnerPublic, PartnershipPublic, PartnershipRegionPublic
-from api.services import embed_text, matching_service
 from observatory.partnerships import (
     PartnershipCreate,
     get_partnership,
@@ -81,7 +80,8 @@ def partnership(
 )
 def candidates(
     partnership_id: PartnershipId,
-    state: StateDep,
+    service: MatchingDep,
+    index: IndexDep,
     session: SessionDep,
     _reader: ReadAccess,
     taxonomy: Annotated[str | None, Query(pattern="^(nace|nabs|ecosystem)$")] = None,
@@ -92,10 +92,10 @@ def candidates(
     row = get_partnership(session, partnership_id)
     interested = {r.nuts_code for r in row.regions if r.role == "interested"}
     description = " ".join(filter(None, [row.name, row.description]))
-    service = matching_service(state)
+    vector = index.embed_query(description) if index is not None and description.strip() else None
     matches = service.candidates(
         member_codes(row),
-        description_vector=embed_text(state, description),
+        description_vector=vector,
         taxonomy=taxonomy,
         limit=limit,
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from api.auth import ReadAccess
-from api.deps import SessionDep, StateDep
+from api.deps import SearchDep, SessionDep, TaxonomiesDep
 from api.schemas import (
     AuditPublic,
     ExplanationPublic,
@@ -18,7 +18,6 @@ from api.schemas import (
     PriorityPublic,
     StrategyBrief,
 )
-from api.services import search_service, taxonomies
 from observatory.errors import InvalidInput
 from observatory.search import Catalog, LabelInfo, PriorityFilters, SearchRequest, make_filters
 from observatory.search.service import MAX_LIMIT
@@ -33,7 +32,7 @@ CodeList = Annotated[list[str] | None, Query(max_length=50)]
 
 
 def priority_filters(
-    state: StateDep,
+    served: TaxonomiesDep,
     country: Annotated[list[str] | None, Query(max_length=50, description="Country codes")] = None,
     nuts: Annotated[
         list[str] | None, Query(max_length=50, description="NUTS codes; sub-regions match too")
@@ -65,7 +64,7 @@ def priority_filters(
         status=status,
         language=language,
         period=period,
-        taxonomies=taxonomies(state),
+        taxonomies=served,
     )
 
 
@@ -126,7 +125,8 @@ def priority_public(
 
 @router.get("", response_model=Page[PriorityPublic], summary="Search and filter priorities")
 def list_priorities(
-    state: StateDep,
+    search: SearchDep,
+    served: TaxonomiesDep,
     _reader: ReadAccess,
     filters: FiltersDep,
     q: QueryText = None,
@@ -136,10 +136,7 @@ def list_priorities(
 ) -> Page[PriorityPublic]:
     """Priorities matching the filters (and ``q``), ranked and paged; ``count`` is the total."""
     check_text(q)
-    page = search_service(state).search(
-        SearchRequest(q=q, filters=filters, limit=limit, offset=offset, sort=sort)
-    )
-    served = taxonomies(state)
+    page = search.search(SearchRequest(q=q, filters=filters, limit=limit, offset=offset, sort=sort))
     data = [
         priority_public(
             page.catalog,
@@ -158,11 +155,10 @@ PriorityId = Annotated[int, Path(ge=1, le=2**62)]
 
 @router.get("/{priority_id}", response_model=PriorityDetail, summary="One priority")
 def read_priority(
-    priority_id: PriorityId, state: StateDep, session: SessionDep, _reader: ReadAccess
+    priority_id: PriorityId, served: TaxonomiesDep, session: SessionDep, _reader: ReadAccess
 ) -> PriorityDetail:
     """A priority with its strategy, passage, pages, keywords, labels and full history."""
     row = get_priority(session, priority_id)
-    served = taxonomies(state)
     strategy = row.strategy
     current = [
         LabelInfo(

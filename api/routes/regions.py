@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.auth import ReadAccess
-from api.deps import StateDep
+from api.deps import MatchingDep
 from api.schemas import (
     ChainGapPublic,
     CodeShare,
@@ -21,7 +21,6 @@ from api.schemas import (
     SimilarPairPublic,
     StrategyBrief,
 )
-from api.services import matching_service
 from observatory.errors import InvalidInput
 from observatory.matching import PartnerMatch
 from observatory.search import Catalog
@@ -76,9 +75,9 @@ def partner_public(match: PartnerMatch, catalog: Catalog, role: str | None = Non
 
 
 @router.get("", response_model=Page[RegionBrief], summary="Regions with a stored strategy")
-def list_regions(state: StateDep, _reader: ReadAccess) -> Page[RegionBrief]:
+def list_regions(matching: MatchingDep, _reader: ReadAccess) -> Page[RegionBrief]:
     """Every NUTS code that has a current strategy, with its number of priorities."""
-    catalog, profiles = matching_service(state).profiles()
+    catalog, profiles = matching.profiles()
     names = _region_names(catalog)
     data = [
         RegionBrief(
@@ -93,9 +92,10 @@ def list_regions(state: StateDep, _reader: ReadAccess) -> Page[RegionBrief]:
 
 
 @router.get("/{nuts}/profile", response_model=RegionProfilePublic, summary="A region's profile")
-def region_profile(nuts: NutsCode, state: StateDep, _reader: ReadAccess) -> RegionProfilePublic:
+def region_profile(
+    nuts: NutsCode, service: MatchingDep, _reader: ReadAccess
+) -> RegionProfilePublic:
     """The region's strategy, its priorities and its tags per taxonomy (counts and shares)."""
-    service = matching_service(state)
     profile = service.region_profile(nuts_code(nuts))
     catalog, _ = service.profiles()
     return RegionProfilePublic(
@@ -113,7 +113,7 @@ def region_profile(nuts: NutsCode, state: StateDep, _reader: ReadAccess) -> Regi
 @router.get("/{nuts}/partners", response_model=Page[PartnerPublic], summary="Partner regions")
 def region_partners(
     nuts: NutsCode,
-    state: StateDep,
+    service: MatchingDep,
     _reader: ReadAccess,
     taxonomy: Annotated[str | None, Query(pattern="^(nace|nabs|ecosystem)$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -124,7 +124,6 @@ def region_partners(
     """Other regions ranked by overlapping (shared rare codes, similar priorities) or
     complementary (strong where this region is weak in a shared value chain) priorities.
     ``like``/``unlike`` move the search towards or away from example regions."""
-    service = matching_service(state)
     matches = service.partners(
         nuts_code(nuts),
         taxonomy=taxonomy,

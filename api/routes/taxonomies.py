@@ -7,21 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.auth import ReadAccess
-from api.deps import StateDep
+from api.deps import SearchDep, TaxonomiesDep
 from api.schemas import CodeDetail, CodePublic, Page, TaxonomyBrief
-from api.services import search_service, taxonomies
 from observatory.errors import InvalidInput, NotFound
 from taxonomies import Code, Taxonomy, TaxonomyError, canonical_name
 
 router = APIRouter(prefix="/api/taxonomies", tags=["taxonomies"])
 
 
-def _taxonomy(state: StateDep, name: str) -> Taxonomy:
+def _taxonomy(served: dict[str, Taxonomy], name: str) -> Taxonomy:
     try:
         key = canonical_name(name)
     except TaxonomyError:
         raise NotFound(f"unknown taxonomy {name!r}", errors=["nace", "nabs", "ecosystem"]) from None
-    served = taxonomies(state)
     if key not in served:
         raise NotFound(f"taxonomy {key!r} is not available on this server")
     return served[key]
@@ -38,7 +36,7 @@ def _code_public(code: Code) -> CodePublic:
 
 
 @router.get("", response_model=Page[TaxonomyBrief], summary="The served taxonomies")
-def list_taxonomies(state: StateDep, _reader: ReadAccess) -> Page[TaxonomyBrief]:
+def list_taxonomies(served: TaxonomiesDep, _reader: ReadAccess) -> Page[TaxonomyBrief]:
     """NACE Rev. 2, NABS 2007 and the industrial ecosystems, with levels and sizes."""
     data = [
         TaxonomyBrief(
@@ -48,7 +46,7 @@ def list_taxonomies(state: StateDep, _reader: ReadAccess) -> Page[TaxonomyBrief]
             levels=list(taxonomy.levels),
             codes=len(taxonomy),
         )
-        for name, taxonomy in taxonomies(state).items()
+        for name, taxonomy in served.items()
     ]
     return Page[TaxonomyBrief](data=data, count=len(data))
 
@@ -59,14 +57,14 @@ TaxonomyName = Annotated[str, Path(max_length=40)]
 @router.get("/{name}", response_model=Page[CodePublic], summary="Codes of a taxonomy")
 def list_codes(
     name: TaxonomyName,
-    state: StateDep,
+    served: TaxonomiesDep,
     _reader: ReadAccess,
     level: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 5000,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[CodePublic]:
     """Codes in taxonomy order, optionally one level only."""
-    taxonomy = _taxonomy(state, name)
+    taxonomy = _taxonomy(served, name)
     if level is not None:
         if level not in taxonomy.levels:
             raise InvalidInput(
@@ -83,18 +81,19 @@ def list_codes(
 def read_code(
     name: TaxonomyName,
     code: Annotated[str, Path(max_length=80)],
-    state: StateDep,
+    served: TaxonomiesDep,
+    search: SearchDep,
     _reader: ReadAccess,
 ) -> CodeDetail:
     """A code with its children, ancestors and the number of priorities tagged with it or any
     code below it (labels in force)."""
-    taxonomy = _taxonomy(state, name)
+    taxonomy = _taxonomy(served, name)
     try:
         found = taxonomy[taxonomy.normalize(code)]
     except TaxonomyError:
         raise NotFound(f"{taxonomy.name} has no code {code!r}") from None
-    catalog = search_service(state).catalog()
-    rows = catalog.code_rows.get(_served_name(taxonomy, state), {}).get(found.code)
+    catalog = search.catalog()
+    rows = catalog.code_rows.get(_served_name(taxonomy, served), {}).get(found.code)
     return CodeDetail(
         **_code_public(found).model_dump(),
         taxonomy=taxonomy.name,
@@ -104,8 +103,8 @@ def read_code(
     )
 
 
-def _served_name(taxonomy: Taxonomy, state: StateDep) -> str:
-    for name, served in taxonomies(state).items():
-        if served is taxonomy:
+def _served_name(taxonomy: Taxonomy, served: dict[str, Taxonomy]) -> str:
+    for name, candidate in served.items():
+        if candidate is taxonomy:
             return name
     return taxonomy.name
