@@ -1,5 +1,5 @@
 """Building and updating the priorities' vector index from the store."""
 
-from pipelines.index.priority_vectors import PriorityVectors, priority_text
+from pipelines.index.priority_vectors import PriorityVectors, priority_text, taxonomy_versions
 
-__all__ = ["PriorityVectors", "priority_text"]
+__all__ = ["PriorityVectors", "priority_text", "taxonomy_versions"]

@@ -2,7 +2,9 @@
 
 Search needs the index (nearest neighbours with id filters); partner matching needs the raw
 vectors of every priority of a region. Both are kept here and synced with the store: new
-priorities are embedded, vanished ones removed, and the result is saved to ``folder``.
+priorities are embedded, vanished ones removed, and the result is saved to ``folder`` with the
+index's ``config.json`` (model id, dimension, taxonomy version, build time, package version).
+Saved vectors of another model are not reused.
 """
 
 from __future__ import annotations
@@ -10,21 +12,28 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from models.embedders import Embedder
-from models.index import VectorIndex, create_index
+from models.index import VectorIndex, create_index, read_config
+from observatory.errors import ObservatoryError
 from observatory.search.catalog import Catalog
+from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
 
 IDS_FILE = "priority_ids.npy"
 VECTORS_FILE = "priority_vectors.npy"
 _QUERY_CACHE_SIZE = 2048
+
+
+def taxonomy_versions(taxonomies: Mapping[str, Taxonomy]) -> str:
+    """The versions of the served taxonomies in one string ('ecosystem:2021,nabs:2007,nace:2')."""
+    return ",".join(f"{name}:{taxonomies[name].version}" for name in sorted(taxonomies))
 
 
 def priority_text(title: str, description: str, keywords: Sequence[str]) -> str:
@@ -35,9 +44,16 @@ def priority_text(title: str, description: str, keywords: Sequence[str]) -> str:
 class PriorityVectors:
     """Embeddings of priorities by id, with a FAISS (or NumPy) index for search."""
 
-    def __init__(self, embedder: Embedder, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        folder: Path | None = None,
+        *,
+        taxonomy_version: str | None = None,
+    ) -> None:
         self.embedder = embedder
         self.folder = Path(folder) if folder is not None else None
+        self.taxonomy_version = taxonomy_version
         self.ids = np.zeros(0, dtype=np.int64)
         self.vectors = np.zeros((0, embedder.dimension), dtype=np.float32)
         self.index: VectorIndex = self._new_index()
@@ -48,10 +64,22 @@ class PriorityVectors:
             self._load()
 
     def _new_index(self) -> VectorIndex:
-        return create_index(self.embedder.dimension, model_id=self.embedder.model_id, omp_threads=1)
+        return create_index(
+            self.embedder.dimension,
+            model_id=self.embedder.model_id,
+            taxonomy_version=self.taxonomy_version,
+            omp_threads=1,
+        )
 
     def _load(self) -> None:
         assert self.folder is not None
+        try:
+            model_id = read_config(self.folder).get("model_id")
+        except ObservatoryError:
+            model_id = None
+        if model_id != self.embedder.model_id:
+            log.warning("saved priority vectors come from model %r; rebuilding", model_id)
+            return
         ids = np.load(self.folder / IDS_FILE)
         vectors = np.load(self.folder / VECTORS_FILE)
         if vectors.shape[1:] != (self.embedder.dimension,):
@@ -85,6 +113,16 @@ class PriorityVectors:
             self._replace(ids, vectors)
             self._save()
             return len(missing_rows)
+
+    def rebuild(self, catalog: Catalog, *, show_progress: bool = False) -> int:
+        """Forget every vector and embed the catalog again; returns how many were embedded."""
+        with self._lock:
+            self._replace(np.zeros(0, np.int64), np.zeros((0, self.embedder.dimension), np.float32))
+        embedded = self.sync(catalog, show_progress=show_progress)
+        if not embedded:  # nothing to embed: still replace what was saved
+            with self._lock:
+                self._save()
+        return embedded
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Add precomputed vectors (benchmarks, imports); existing ids are replaced."""
