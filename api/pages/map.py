@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import SessionDep, StateDep
+from api.deps import SearchDep, StateDep, TaxonomiesDep
 from api.pages.geo import load_nuts_map
 from api.pages.names import TAXONOMY_NAMES, load_names
-from api.pages.profiles import map_counts, stored_region_names
 from api.pages.rendering import HTMLRoute, render
-from api.pages.tags import nace_section
 from observatory.errors import InvalidInput
+from observatory.search import region_counts
+from taxonomies import TaxonomyError
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
 
@@ -54,19 +55,27 @@ def code_options(names: Any, taxonomy: str) -> list[tuple[str, str]]:
 
 @router.get("/map")
 def map_page(
-    request: Request, state: StateDep, session: SessionDep, taxonomy: str = "nace", code: str = "C"
+    request: Request,
+    state: StateDep,
+    search: SearchDep,
+    served: TaxonomiesDep,
+    taxonomy: str = "nace",
+    code: str = "C",
 ) -> Response:
     """Draw the stored regions coloured by how many of their priorities carry the code."""
     taxonomy = taxonomy.strip().lower()
     code = code.strip()
     if taxonomy not in TAXONOMY_NAMES:
         raise InvalidInput(f"unknown taxonomy {taxonomy!r}; expected one of {TAXONOMY_NAMES}")
-    if taxonomy == "nace" and nace_section(code) == code.upper():
-        code = code.upper()
     if not code:
         raise InvalidInput("choose a code to map")
+    if taxonomy in served:
+        # an unknown code stays as typed: it maps to no priority
+        with contextlib.suppress(TaxonomyError):
+            code = served[taxonomy].normalize(code)
     names = load_names(state)
-    counts = map_counts(session, taxonomy, code)
+    catalog = search.catalog()
+    counts = region_counts(catalog, taxonomy, code)
     classes = colour_classes(max(counts.values(), default=0))
     geojson = state.settings.nuts_geojson
     shapes: list[dict[str, Any]] = []
@@ -108,6 +117,8 @@ def map_page(
             "rows": rows,
             "missing": [nuts for nuts, _count in rows if geojson and nuts not in drawn],
             "names": names,
-            "stored_names": stored_region_names(session),
+            "stored_names": {
+                s.nuts_code: s.region for s in catalog.strategies.values() if s.region
+            },
         },
     )

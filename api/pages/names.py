@@ -9,15 +9,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from api.services import TAXONOMY_NAMES, taxonomies
 from api.state import AppState
 from observatory.errors import ObservatoryError
 from observatory.regions import RegionRegistry, country_name
-from observatory.taxonomy_service import load_taxonomy
 from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
-
-TAXONOMY_NAMES = ("nace", "nabs", "ecosystem")
 
 
 @dataclass
@@ -65,12 +63,7 @@ def load_names(state: AppState) -> Names:
 
     def build() -> Names:
         names = Names()
-        for name in TAXONOMY_NAMES:
-            try:
-                taxonomy = load_taxonomy(name, state.settings)
-            except ObservatoryError as exc:
-                log.warning("pages show bare %s codes: %s", name, exc.message)
-                continue
+        for name, taxonomy in taxonomies(state).items():
             names.taxonomies[name] = taxonomy
             names.codes[name] = {code.code: code.title for code in taxonomy}
         try:

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, StateDep
+from api.deps import SearchDep, SessionDep, StateDep
 from api.pages.names import load_names
 from api.pages.rendering import HTMLRoute, render
-from api.pages.tags import REVIEW_STATUS_LABELS, is_assigned, review_status
+from api.pages.search import STATUS_LABELS
 from observatory.review.queue import PENDING_STATUSES
 from observatory.review.types import as_utc
+from observatory.search import row_status
 from observatory.store.labels import label_history
 from observatory.store.strategies import get_priority
 from observatory.store.tables import LabelRow, ReviewDecisionRow, ReviewTaskRow
@@ -98,6 +99,7 @@ def history(session: Session, priority_id: int) -> list[Event]:
 def priority_page(
     request: Request,
     state: StateDep,
+    search: SearchDep,
     session: SessionDep,
     priority_id: Annotated[int, Path(ge=1)],
 ) -> Response:
@@ -112,6 +114,11 @@ def priority_page(
             ReviewTaskRow.priority_id == priority_id, ReviewTaskRow.status.in_(PENDING_STATUSES)
         )
     ).all()
+    catalog = search.catalog()
+    row = catalog.row_of(priority_id)
+    status = (
+        STATUS_LABELS[row_status(catalog, row)] if row is not None else "Not in a current strategy"
+    )
     parent = get_priority(session, priority.parent_id) if priority.parent_id else None
     return render(
         request,
@@ -126,10 +133,9 @@ def priority_page(
             "region_name": strategy.region or names.region(strategy.nuts_code),
             "pages": page_range(priority.pages),
             "labels": labels,
-            "assigned": {label.id for label in labels if is_assigned(label)},
             "provenance": provenance,
             "pending": pending,
-            "status": REVIEW_STATUS_LABELS[review_status(labels, bool(pending))],
+            "status": status,
             "events": history(session, priority_id),
         },
     )

@@ -12,19 +12,18 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.deps import StateDep
-from api.pages.names import load_names
+from api.pages.names import TAXONOMY_NAMES, load_names
 from api.pages.rendering import HTMLRoute, render
 from observatory.errors import Unauthorized
 from observatory.review.claims import claim_next
 from observatory.review.decisions import decide, undo_last
-from observatory.review.queue import check_taxonomy, queue_size
+from observatory.review.figures import queue_stats, reviewer_stats
+from observatory.review.queue import PENDING_STATUSES, check_taxonomy
 from observatory.review.types import Action, QueueFilters
 from observatory.store.labels import current_labels
-from observatory.store.tables import ReviewDecisionRow
 from observatory.users import Actor, authenticate
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
@@ -68,15 +67,35 @@ def rationale_lines(items: list[Any]) -> list[str]:
     return lines
 
 
-def reviewer_figures(session: Session, reviewer: str) -> list[tuple[str, int]]:
-    """How many decisions of each kind this reviewer has made."""
-    rows = session.execute(
-        select(ReviewDecisionRow.action, func.count(ReviewDecisionRow.id))
-        .where(ReviewDecisionRow.reviewer == reviewer)
-        .group_by(ReviewDecisionRow.action)
-    )
-    found = dict(rows.all())
-    return [(action.value, int(found.get(action.value, 0))) for action in Action]
+def reviewer_figures(session: Session, reviewer: str) -> list[tuple[str, str, str]]:
+    """The reviewer's own figures from the review service: ``(key, label, value)``."""
+    found = reviewer_stats(session, reviewer)
+    stats = found[0] if found else None
+    by_action = stats.by_action if stats else {}
+    figures = [
+        (action.value, action.value, str(by_action.get(action.value, 0)))
+        for action in Action
+        if action is not Action.UNDO
+    ]
+    figures.append(("undone", "undone", str(stats.undone if stats else 0)))
+    if stats is not None and stats.per_hour is not None:
+        figures.append(("per_hour", "decisions per hour", f"{stats.per_hour:.0f}"))
+    if stats is not None and stats.model_agreement is not None:
+        agreement = f"{stats.model_agreement:.0%}"
+        figures.append(("agreement", "kept the model's first choice", agreement))
+    return figures
+
+
+def queue_counters(session: Session) -> dict[str, int]:
+    """Tasks waiting (open or in adjudication), in total and per taxonomy."""
+    waiting = {
+        taxonomy: sum(counts.get(status, 0) for status in PENDING_STATUSES)
+        for taxonomy, counts in queue_stats(session).items()
+    }
+    return {
+        "Waiting in the queue": sum(waiting.values()),
+        **{f"Waiting: {name}": waiting.get(name, 0) for name in TAXONOMY_NAMES},
+    }
 
 
 @router.get("/review")
@@ -112,13 +131,7 @@ def review_page(request: Request, state: StateDep, taxonomy: str = "", done: str
                         "why": rationale_lines(label.rationale if label else []),
                     }
                 )
-        counters = {
-            "Waiting in the queue": queue_size(session),
-            **{
-                f"Waiting: {name}": queue_size(session, QueueFilters(taxonomy=name))
-                for name in ("nace", "nabs", "ecosystem")
-            },
-        }
+        counters = queue_counters(session)
         figures = reviewer_figures(session, actor.name)
     options = sorted(names.codes.get(task.taxonomy, {}).items()) if task else []
     return render(

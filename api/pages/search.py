@@ -1,20 +1,45 @@
-"""The search page (``/`` and ``/search``): a GET form with facets that works without JS."""
+"""The search page (``/`` and ``/search``): a GET form with facets that works without JS.
+
+Results come from the hybrid search service with the JSON API's filters, and the facet counts
+from the same matches (``observatory.search.facet_counts``), so the page, ``/api/priorities``
+and the CSV export agree on what matches and which tags count.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.deps import SessionDep, StateDep
-from api.pages.catalogue import FACET_NAMES, PAGE_SIZE, PageFilters, search_priorities
-from api.pages.names import load_names
+from api.deps import SearchDep, StateDep, TaxonomiesDep
+from api.pages.names import Names, load_names
 from api.pages.rendering import HTMLRoute, query_string, render
-from api.pages.tags import REVIEW_STATUS_LABELS
+from observatory.search import (
+    Catalog,
+    FacetCounts,
+    SearchHit,
+    SearchRequest,
+    facet_counts,
+    make_filters,
+    row_status,
+)
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
 
+PAGE_SIZE = 20
+FACET_LIMIT = 12  # values shown per facet; selected values are always shown
+# page facet -> (facet of facet_counts, NACE level it keeps)
+FACETS = {
+    "country": ("country", None),
+    "region": ("nuts", None),
+    "nace_section": ("nace", "section"),
+    "nace_division": ("nace", "division"),
+    "nabs": ("nabs", None),
+    "ecosystem": ("ecosystem", None),
+    "status": ("status", None),
+    "language": ("language", None),
+}
 FACET_TITLES = {
     "country": "Country",
     "region": "Region (NUTS)",
@@ -25,7 +50,17 @@ FACET_TITLES = {
     "status": "Review status",
     "language": "Language",
 }
-FACET_LIMIT = 12  # values shown per facet; selected values are always shown
+STATUS_LABELS = {
+    "suggested": "Model suggestion",
+    "auto_accepted": "Accepted automatically",
+    "accepted": "Accepted by a reviewer",
+    "corrected": "Corrected by a reviewer",
+    "rejected": "Rejected",
+    "reviewed": "Reviewed by a person",
+    "unreviewed": "Not reviewed by a person",
+    "unlabelled": "No tags",
+}
+UPPER_CASE = ("country", "region", "nace_section")
 
 Values = Annotated[list[str], Query()]
 
@@ -40,8 +75,9 @@ def home() -> Response:
 def search_page(
     request: Request,
     state: StateDep,
-    session: SessionDep,
-    q: str = "",
+    search: SearchDep,
+    served: TaxonomiesDep,
+    q: Annotated[str, Query(max_length=500)] = "",
     country: Values = [],  # noqa: B006 - FastAPI copies query defaults
     region: Values = [],  # noqa: B006
     nace_section: Values = [],  # noqa: B006
@@ -53,61 +89,51 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=10000)] = 1,
 ) -> Response:
     """Search priorities by text and facets."""
-
-    def clean(values: list[str]) -> tuple[str, ...]:
-        return tuple(sorted({value.strip() for value in values if value.strip()}))
-
-    filters = PageFilters(
-        q=q.strip()[:300],
-        country=clean([value.upper() for value in country]),
-        region=clean([value.upper() for value in region]),
-        nace_section=clean([value.upper() for value in nace_section]),
-        nace_division=clean(nace_division),
-        nabs=clean(nabs),
-        ecosystem=clean(ecosystem),
-        status=clean(status),
-        language=clean(language),
+    raw = {
+        "country": country,
+        "region": region,
+        "nace_section": nace_section,
+        "nace_division": nace_division,
+        "nabs": nabs,
+        "ecosystem": ecosystem,
+        "status": status,
+        "language": language,
+    }
+    chosen = {name: clean(values, upper=name in UPPER_CASE) for name, values in raw.items()}
+    text = q.strip()
+    api_params = {
+        "q": text,
+        "country": chosen["country"],
+        "nuts": chosen["region"],
+        "nace": chosen["nace_section"] + chosen["nace_division"],
+        "nabs": chosen["nabs"],
+        "ecosystem": chosen["ecosystem"],
+        "status": chosen["status"],
+        "language": chosen["language"],
+    }
+    filters = make_filters(
+        **{key: value for key, value in api_params.items() if key != "q"}, taxonomies=served
     )
-    result = search_priorities(session, filters, offset=(page - 1) * PAGE_SIZE)
+    result = search.search(
+        SearchRequest(q=text, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    )
     names = load_names(state)
-    params = filters.as_params()
-    facets = []
-    for name in FACET_NAMES:
-        chosen = set(filters.facet_values(name))
-        values = result.facets[name]
-        shown = [item for item in values if item[0] in chosen]
-        shown += [item for item in values if item[0] not in chosen][: FACET_LIMIT - len(shown)]
-        facets.append(
-            {
-                "name": name,
-                "title": FACET_TITLES[name],
-                "values": [
-                    {
-                        "value": value,
-                        "count": count,
-                        "label": REVIEW_STATUS_LABELS.get(value, value)
-                        if name == "status"
-                        else names.facet(name, value),
-                        "checked": value in chosen,
-                    }
-                    for value, count in shown
-                ],
-                "more": max(0, len(values) - len(shown)),
-            }
-        )
-    pages = max(1, -(-result.total // PAGE_SIZE))
+    counts = facet_counts(result.catalog, result.mask())
+    pages = max(1, -(-result.count // PAGE_SIZE))
+    params = {"q": text, **chosen}
     return render(
         request,
         "search.html",
         {
             "title": "Search priorities",
-            "filters": filters,
-            "result": result,
-            "facets": facets,
+            "q": text,
+            "total": result.count,
+            "offset": (page - 1) * PAGE_SIZE,
+            "hits": [hit_view(result.catalog, hit) for hit in result.hits],
+            "facets": [facet_view(name, counts, chosen[name], names) for name in FACETS],
             "names": names,
-            "status_labels": REVIEW_STATUS_LABELS,
-            "export_url": "/api/export?"
-            + query_string({**filters.export_params(), "format": "csv"}),
+            "status_labels": STATUS_LABELS,
+            "export_url": "/api/export?" + query_string({**api_params, "format": "csv"}),
             "page": page,
             "pages": pages,
             "prev_url": "/search?" + query_string({**params, "page": page - 1}) if page > 1 else "",
@@ -116,3 +142,72 @@ def search_page(
             else "",
         },
     )
+
+
+def clean(values: list[str], *, upper: bool) -> list[str]:
+    """Distinct non-empty values, sorted (upper-cased for codes written in capitals)."""
+    return sorted({v.strip().upper() if upper else v.strip() for v in values} - {""})
+
+
+def facet_view(name: str, counts: FacetCounts, chosen: list[str], names: Names) -> dict[str, Any]:
+    """One facet of the form: its most frequent values plus the selected ones."""
+    source, level = FACETS[name]
+    values = [
+        item
+        for item in counts.get(source, [])
+        if level is None or nace_level(names, item[0]) == level
+    ]
+    listed = {value for value, _count in values}
+    # a selected value stays listed (with 0) so it can be unticked
+    values += [(value, 0) for value in chosen if value not in listed]
+    shown = [item for item in values if item[0] in chosen]
+    shown += [item for item in values if item[0] not in chosen][: FACET_LIMIT - len(shown)]
+    return {
+        "name": name,
+        "title": FACET_TITLES[name],
+        "values": [
+            {
+                "value": value,
+                "count": count,
+                "label": STATUS_LABELS.get(value, value)
+                if name == "status"
+                else names.facet(name, value),
+                "checked": value in chosen,
+            }
+            for value, count in shown
+        ],
+        "more": max(0, len(values) - len(shown)),
+    }
+
+
+def nace_level(names: Names, code: str) -> str:
+    """'section' or 'division' (or finer) of a NACE code."""
+    taxonomy = names.taxonomies.get("nace")
+    found = taxonomy.get(code) if taxonomy is not None else None
+    if found is not None:
+        return found.level
+    return "section" if len(code) == 1 and code.isalpha() else "division"
+
+
+def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
+    """What a result shows: the priority, its strategy, its tags and why it matched."""
+    row = hit.row
+    strategy = catalog.strategies[int(catalog.strategy_ids[row])]
+    tags: dict[str, list[Any]] = {}
+    for label in catalog.labels[row]:
+        tags.setdefault(label.taxonomy, []).append(label)
+    explanation = hit.explanation
+    return {
+        "id": hit.priority_id,
+        "title": catalog.titles[row],
+        "description": catalog.descriptions[row],
+        "strategy_title": strategy.title,
+        "region": strategy.region,
+        "nuts_code": strategy.nuts_code,
+        "country": strategy.country,
+        "language": catalog.language.value(row),
+        "status": row_status(catalog, row),
+        "tags": tags,
+        "matched_terms": explanation.matched_terms if explanation else [],
+        "similarity": explanation.dense_similarity if explanation else None,
+    }

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.pages.geo import load_nuts_map
-from api.pages.tags import nace_section
 from observatory.settings import load_settings
 from observatory.store import open_store
+from observatory.taxonomy_service import load_taxonomy
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +123,11 @@ def test_facet_counts_predict_the_filtered_results(client: TestClient) -> None:
 
 
 def test_nace_section_filter_keeps_only_priorities_tagged_in_it(client: TestClient) -> None:
+    taxonomy = load_taxonomy("nace", load_settings())
+
+    def nace_section(code: str) -> str:
+        return taxonomy.roll_up(code, "section")
+
     html = client.get("/search", params={"nace_section": "I"}).text
     codes = re.findall(r'tag-nace[^"]*">\s*<span class="tag-taxonomy">[^<]*</span>\s*'
                        r'<span class="tag-code">([^<]+)</span>', html)  # fmt: skip
@@ -171,15 +176,18 @@ def test_missing_things_get_an_html_error_page_with_the_status(client: TestClien
 def test_region_page_profile_and_partners(client: TestClient, corpus) -> None:
     html = client.get("/regions/nl1").text
     assert "Noord-Nederland" in html
-    links = re.findall(r'<a href="/priorities/(\d+)">', html)
+    listed = html.split('id="priorities"')[1]
+    links = re.findall(r'<a href="/priorities/(\d+)">', listed)
     assert len(links) == len(corpus.themes_by_region["NL1"])
     widths = [float(w) for w in re.findall(r'class="bar-fill" style="width: ([\d.]+)%"', html)]
     assert widths and all(0 < w <= 100 for w in widths)
     scores = [float(s) for s in re.findall(r"similarity ([\d.]+)", html)]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
-    assert "Shared:" in html
+    assert "Shared:" in html and re.search(r"weight \d+\.\d\d", html)
+    # the matching service explains partners with the most similar pairs of priorities
+    assert "Most similar priorities" in html and re.search(r"cosine 0\.\d\d", html)
     # a country page gathers its regions: FI has FI1C and FI194
-    finland = client.get("/regions/FI").text
+    finland = client.get("/regions/FI").text.split('id="priorities"')[1]
     assert len(re.findall(r'<a href="/priorities/\d+">', finland)) == len(
         corpus.themes_by_region["FI1C"]
     ) + len(corpus.themes_by_region["FI194"])
