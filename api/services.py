@@ -13,28 +13,16 @@ import numpy as np
 from api.state import AppState
 from observatory.errors import ObservatoryError
 from observatory.matching import MatchingService
-from observatory.search import Catalog, CatalogCache, SearchService
-from observatory.taxonomy_service import load_taxonomy
+from observatory.search import Catalog, CatalogCache, SearchService, served_taxonomies
 from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
-
-TAXONOMY_NAMES = ("nace", "nabs", "ecosystem")
 
 
 def taxonomies(state: AppState) -> dict[str, Taxonomy]:
     """The served taxonomies by name (a taxonomy that cannot load is left out, with a log)."""
 
-    def build() -> dict[str, Taxonomy]:
-        loaded = {}
-        for name in TAXONOMY_NAMES:
-            try:
-                loaded[name] = load_taxonomy(name, state.settings)
-            except ObservatoryError as exc:
-                log.warning("taxonomy %s unavailable: %s", name, exc.message)
-        return loaded
-
-    return state.service("taxonomies", build)
+    return state.service("taxonomies", lambda: served_taxonomies(state.settings))
 
 
 def catalogs(state: AppState) -> CatalogCache:
@@ -63,16 +51,12 @@ def priority_vectors(state: AppState):
     served = taxonomies(state)
 
     def build():
-        from pipelines.index import PriorityVectors, taxonomy_versions
+        from pipelines.index import priority_vectors_from_settings
 
         model = embedder(state)
         if model is None:
             return None
-        return PriorityVectors(
-            model,
-            state.settings.index_dir / "priorities",
-            taxonomy_version=taxonomy_versions(served),
-        )
+        return priority_vectors_from_settings(state.settings, served, model)
 
     return state.service("priority_vectors", build)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from api.services import TAXONOMY_NAMES, taxonomies
+from api.services import taxonomies
 from api.state import AppState
+from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import ObservatoryError
 from observatory.regions import RegionRegistry, country_name
 from taxonomies import Taxonomy

@@ -1,9 +1,11 @@
-"""``observatory classify`` (the classification job) and ``observatory demo load``."""
+"""``observatory classify`` (the classification job), ``observatory index`` (the priorities'
+vector index) and ``observatory demo load``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,11 +13,15 @@ from observatory.cli import CommandLine
 from observatory.cli.common import print_json, settings
 from observatory.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from observatory.settings import Settings
+    from observatory.store import Store
+
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
 
 
 def register(cli: CommandLine) -> None:
-    """Add ``classify`` and the ``demo`` group."""
+    """Add ``classify``, ``index`` and the ``demo`` group."""
 
     @cli.root.command("classify")
     def classify(
@@ -56,6 +62,23 @@ def register(cli: CommandLine) -> None:
                 f"kept (reviewed) {report.kept_reviewed.get(name, 0):>5}"
             )
 
+    @cli.root.command("index")
+    def index(
+        rebuild: bool = typer.Option(
+            False, "--rebuild", help="Embed every priority again instead of only the new ones."
+        ),
+    ) -> None:
+        """Sync the priorities' vector index with the store ahead of time, so the first search
+        does not wait for it."""
+        from observatory.store import open_store
+
+        current = settings()
+        store = open_store(current)
+        try:
+            build_index(current, store, rebuild=rebuild)
+        finally:
+            store.close()
+
     demo = cli.group("demo", "The built-in illustrative sample corpus.")
 
     @demo.command("load")
@@ -85,8 +108,31 @@ def register(cli: CommandLine) -> None:
                     f"{sum(result.auto_accepted.values())}, queued for review "
                     f"{sum(result.queued.values())}"
                 )
+                build_index(current, store)
         finally:
             store.close()
+
+
+def build_index(current: Settings, store: Store, *, rebuild: bool = False) -> None:
+    """Sync (or rebuild) the vector index of the current priorities and print the counts."""
+    import numpy as np
+
+    from observatory.search import build_catalog, served_taxonomies
+    from pipelines.index import priority_vectors_from_settings
+
+    served = served_taxonomies(current)
+    catalog = build_catalog(store, served)
+    vectors = priority_vectors_from_settings(current, served)
+    gone = int((~np.isin(vectors.ids, catalog.ids)).sum())  # priorities no longer stored
+    if rebuild:
+        embedded = vectors.rebuild(catalog, show_progress=True)
+    else:
+        embedded = vectors.sync(catalog, show_progress=True)
+    typer.echo(
+        f"index: {len(vectors.ids)} priorities ({embedded} embedded, {gone} removed, "
+        f"{len(vectors.ids) - embedded} kept) with {vectors.embedder.model_id} "
+        f"in {vectors.folder}"
+    )
 
 
 def _import_partnerships(store: object) -> None:

@@ -1,6 +1,12 @@
 """Priority search: an in-memory catalog of the store, filters, BM25 and hybrid ranking."""
 
-from observatory.search.catalog import Catalog, CatalogCache, LabelInfo, build_catalog
+from observatory.search.catalog import (
+    Catalog,
+    CatalogCache,
+    LabelInfo,
+    build_catalog,
+    served_taxonomies,
+)
 from observatory.search.facets import FacetCounts, facet_counts, region_counts, row_status
 from observatory.search.filters import PriorityFilters, filter_mask, make_filters
 from observatory.search.service import (
@@ -30,4 +36,5 @@ __all__ = [
     "make_filters",
     "region_counts",
     "row_status",
+    "served_taxonomies",
 ]

@@ -8,6 +8,7 @@ hits returns N when N exist.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping
@@ -17,9 +18,15 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
+from observatory.domain import TAXONOMY_NAMES
+from observatory.errors import ObservatoryError
+from observatory.settings import Settings
 from observatory.store import Store
 from observatory.store.tables import AuditRow, LabelRow, PriorityRow, StrategyRow
+from observatory.taxonomy_service import load_taxonomy
 from taxonomies import Taxonomy, TaxonomyError
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("suggested", "auto_accepted", "accepted", "corrected", "rejected")
 STATUS_BITS = {name: 1 << i for i, name in enumerate(STATUSES)}
@@ -134,6 +141,18 @@ class Catalog:
                 dtype=np.int64,
             )
         return rows
+
+
+def served_taxonomies(settings: Settings) -> dict[str, Taxonomy]:
+    """The taxonomies catalogs roll codes up with, by name (one that cannot load is left out,
+    with a log line: search and pages still work, with bare codes)."""
+    loaded = {}
+    for name in TAXONOMY_NAMES:
+        try:
+            loaded[name] = load_taxonomy(name, settings)
+        except ObservatoryError as exc:
+            log.warning("taxonomy %s unavailable: %s", name, exc.message)
+    return loaded
 
 
 def store_stamp(store: Store) -> tuple[Any, ...]:

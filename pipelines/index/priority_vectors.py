@@ -22,10 +22,12 @@ from models.embedders import Embedder
 from models.index import VectorIndex, create_index, read_config
 from observatory.errors import ObservatoryError
 from observatory.search.catalog import Catalog
+from observatory.settings import Settings
 from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
 
+FOLDER_NAME = "priorities"  # under settings.index_dir
 IDS_FILE = "priority_ids.npy"
 VECTORS_FILE = "priority_vectors.npy"
 _QUERY_CACHE_SIZE = 2048
@@ -34,6 +36,20 @@ _QUERY_CACHE_SIZE = 2048
 def taxonomy_versions(taxonomies: Mapping[str, Taxonomy]) -> str:
     """The versions of the served taxonomies in one string ('ecosystem:2021,nabs:2007,nace:2')."""
     return ",".join(f"{name}:{taxonomies[name].version}" for name in sorted(taxonomies))
+
+
+def priority_vectors_from_settings(
+    settings: Settings, taxonomies: Mapping[str, Taxonomy], embedder: Embedder | None = None
+) -> PriorityVectors:
+    """The priorities' vectors the app and the CLI share, saved under ``settings.index_dir``
+    (``embedder`` defaults to the configured one)."""
+    from models.embedders import embedder_from_settings
+
+    return PriorityVectors(
+        embedder or embedder_from_settings(settings),
+        settings.index_dir / FOLDER_NAME,
+        taxonomy_version=taxonomy_versions(taxonomies),
+    )
 
 
 def priority_text(title: str, description: str, keywords: Sequence[str]) -> str:
