@@ -11,8 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from api.app import create_app
 from observatory.errors import UnprocessableFile
 from observatory.partnerships import import_partnerships, read_partnerships
+from observatory.settings import load_settings
 
 
 def _check(code: str) -> str:
@@ -125,13 +127,17 @@ def test_writes_need_a_key_and_the_right_role(client: TestClient, corpus_app: di
     assert client.post("/api/partnerships", json=unknown_region, headers=admin).status_code == 404
 
 
-def test_reading_needs_a_key_when_not_public(client: TestClient, corpus_app: dict) -> None:
-    settings = corpus_app["app"].state.observatory.settings
-    settings.public_read = False
-    try:
+def test_reading_needs_a_key_when_not_public(corpus_app: dict, embedder) -> None:
+    served = corpus_app["app"].state.observatory.settings
+    settings = load_settings(
+        database_url=served.database_url, data_dir=served.data_dir, public_read=False
+    )
+    private = create_app(settings)
+    with TestClient(private) as client:
+        private.state.observatory.service("embedder", lambda: embedder)
         refused = client.get("/api/priorities")
         assert refused.status_code == 401 and refused.json()["status"] == 401
         key = {"X-API-Key": corpus_app["keys"]["analyst"]}
         assert client.get("/api/priorities", headers=key).status_code == 200
-    finally:
-        settings.public_read = True
+    # the app under test is left as it was: reading stays public there
+    assert corpus_app["client"].get("/api/priorities").status_code == 200

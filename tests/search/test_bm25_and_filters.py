@@ -10,7 +10,14 @@ import pytest
 import taxonomies
 from observatory.domain import LabelCreate, PriorityCreate, StrategyCreate
 from observatory.errors import InvalidInput
-from observatory.search import CatalogCache, SearchRequest, SearchService, make_filters
+from observatory.search import (
+    CatalogCache,
+    SearchRequest,
+    SearchService,
+    facet_counts,
+    make_filters,
+    region_counts,
+)
 from observatory.search.bm25 import BM25Index
 from observatory.search.text import query_terms, tokens
 from observatory.store import SQLStore
@@ -93,3 +100,22 @@ def test_catalog_refreshes_when_the_store_changes(service: SearchService) -> Non
     after = service.search(SearchRequest(q="batteries"))
     assert after.count == before + 1
     assert np.all(np.diff(after.catalog.ids) > 0)
+
+
+def test_facet_counts_say_what_each_filter_keeps(service: SearchService) -> None:
+    served = {"nace": taxonomies.load("nace")}
+    page = service.search(SearchRequest(q="port", limit=1))
+    assert page.count == 3 and len(page.rows()) == 3  # every match, not just the page
+    counts = facet_counts(page.catalog, page.mask())
+    assert dict(counts["nuts"]) == {"ES51": 2, "ES30": 1}
+    assert dict(counts["nace"]) == {"H": 3, "52": 3}  # a division counts under its section
+    for facet, key in (("nuts", "nuts"), ("nace", "nace"), ("country", "country")):
+        for value, count in counts[facet]:
+            narrowed = make_filters(**{key: [value]}, taxonomies=served)
+            assert service.search(SearchRequest(q="port", filters=narrowed)).count == count
+    everything = service.search(SearchRequest(limit=1))
+    assert dict(facet_counts(everything.catalog, everything.mask())["status"]) == {
+        "suggested": 5,
+        "unreviewed": 5,
+    }
+    assert region_counts(everything.catalog, "nace", "H") == {"DE21": 1, "ES30": 1, "ES51": 2}
