@@ -11,6 +11,7 @@ import numpy as np
 from observatory.errors import InvalidInput, NotFound
 from observatory.matching.complement import complement_partners
 from observatory.matching.partners import (
+    MatchQuery,
     PartnerMatch,
     members_query,
     overlap_partners,
@@ -125,14 +126,7 @@ class MatchingService:
             return complement_partners(
                 profiles, query, self.chains(), limit=limit, titles=self.taxonomies
             )
-        return overlap_partners(
-            profiles,
-            query,
-            taxonomy=taxonomy,
-            limit=limit,
-            titles=self.taxonomies,
-            catalog_ids=catalog.ids,
-        )
+        return self._overlap(profiles, query, catalog, taxonomy, limit)
 
     def candidates(
         self,
@@ -146,6 +140,16 @@ class MatchingService:
         catalog, profiles = self.profiles()
         extra = None if description_vector is None else description_vector.reshape(1, -1)
         query = members_query(profiles, members, extra_vectors=extra, catalog_ids=catalog.ids)
+        return self._overlap(profiles, query, catalog, taxonomy, limit)
+
+    def _overlap(
+        self,
+        profiles: RegionProfiles,
+        query: MatchQuery,
+        catalog: Catalog,
+        taxonomy: str | None,
+        limit: int,
+    ) -> list[PartnerMatch]:
         return overlap_partners(
             profiles,
             query,
