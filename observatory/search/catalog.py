@@ -35,7 +35,7 @@ REVIEWED_BITS = STATUS_BITS["accepted"] | STATUS_BITS["corrected"]
 
 @dataclass(frozen=True)
 class LabelInfo:
-    """A label in force, as listed with a priority."""
+    """A label in force that tags its priority (see ``is_tag``)."""
 
     taxonomy: str
     code: str
@@ -213,6 +213,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
                 LabelRow.source_kind,
                 LabelRow.model_version,
                 LabelRow.reviewer,
+                LabelRow.rank,
             )
             .join(PriorityRow, PriorityRow.id == LabelRow.priority_id)
             .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
@@ -226,7 +227,8 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
     )
     labels_by_id: dict[int, list[LabelInfo]] = {}
     for row in label_rows:
-        labels_by_id.setdefault(row.priority_id, []).append(LabelInfo(*row[1:]))
+        if is_tag(row.status, row.rank, row.probability):
+            labels_by_id.setdefault(row.priority_id, []).append(LabelInfo(*row[1:-1]))
     labels = [tuple(labels_by_id.get(int(i), ())) for i in ids]
     status_bits = np.fromiter((_bits(items) for items in labels), dtype=np.uint8, count=len(labels))
     return Catalog(
@@ -251,6 +253,24 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
         status_bits=status_bits,
         code_rows=_code_rows(labels, taxonomies),
     )
+
+
+# A model's lower-ranked suggestion only tags a priority when the model itself finds it this
+# likely; otherwise every priority would carry five codes per taxonomy and all regions would
+# look alike (the suggestions stay visible on the priority itself and in the review queue).
+SECONDARY_TAG_PROBABILITY = 0.3
+CONFIRMED_STATUSES = frozenset({"auto_accepted", "accepted", "corrected"})
+
+
+def is_tag(status: str, rank: int | None, probability: float | None) -> bool:
+    """Whether a label in force tags its priority for search, facets, profiles and matching:
+    every confirmed label (automatically or by a reviewer), the model's top suggestion, and a
+    lower suggestion with probability >= ``SECONDARY_TAG_PROBABILITY``."""
+    if status in CONFIRMED_STATUSES:
+        return True
+    if status != "suggested":
+        return False
+    return rank in (None, 1) or (probability or 0.0) >= SECONDARY_TAG_PROBABILITY
 
 
 def _bits(items: tuple[LabelInfo, ...]) -> int:
