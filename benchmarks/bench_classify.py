@@ -8,6 +8,12 @@ in the same run (target <= 1.10). No embedding cache is used, so both sides enco
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# run against the code next to this script, whatever the venv's editable install points at
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import csv
 import os

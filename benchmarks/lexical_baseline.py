@@ -7,6 +7,12 @@ the English vs other-language top-1 for each embedder (same prototypes, same eva
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# run against the code next to this script, whatever the venv's editable install points at
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import argparse
 import os
 from pathlib import Path

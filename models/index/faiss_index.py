@@ -24,6 +24,10 @@ KINDS = ("flat", "hnsw", "auto")
 AUTO_APPROXIMATE_ABOVE = 500_000
 HNSW_NEIGHBOURS = 32
 HNSW_EF_SEARCH = 128
+# Batches of at least this many queries use BLAS matrix products. Recent FAISS wheels default
+# to 128,000, which leaves batches of 20-500 queries on a scalar path ~7x slower (measured with
+# benchmarks/bench_index.py: 176 -> ~2,400 q/s at batch 256 over 100,000 vectors on 2 cores).
+BLAS_THRESHOLD = 20
 
 
 def _faiss() -> Any:
@@ -31,6 +35,7 @@ def _faiss() -> Any:
         import faiss
     except ImportError as exc:
         raise DependencyMissing("the FAISS vector index", "faiss-cpu") from exc
+    faiss.cvar.distance_compute_blas_threshold = BLAS_THRESHOLD
     return faiss
 
 
