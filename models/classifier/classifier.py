@@ -244,15 +244,20 @@ class Classifier:
     def classify(
         self,
         texts: Sequence[str],
-        taxonomies: Sequence[str] = TAXONOMY_ORDER,
+        taxonomies: Sequence[str] | None = None,
         top_k: int = 5,
         *,
         languages: Sequence[str | None] | None = None,
     ) -> list[dict[str, Prediction]]:
-        """Ranked, calibrated codes per text and taxonomy (texts are encoded once)."""
+        """Ranked, calibrated codes per text and taxonomy (texts are encoded once).
+
+        ``taxonomies`` defaults to every loaded one (nace, nabs, ecosystem).
+        """
         if top_k < 1:
             raise InvalidInput("top_k must be at least 1")
-        wanted = self._check_taxonomies(taxonomies)
+        wanted = self._check_taxonomies(
+            list(self.models) if taxonomies is None else list(taxonomies)
+        )
         prepared, warnings = self._prepare(texts)
         if not prepared:
             return []

@@ -121,3 +121,29 @@ def test_gate_thresholds() -> None:
 def test_unknown_embedding_space_is_rejected(classifier: Classifier) -> None:
     with pytest.raises(InvalidInput):
         classifier.add_examples(np.ones((1, 3), dtype=np.float32), "nace", ["10"])
+
+
+def test_ensemble_routes_languages_and_reads_french(embedder, use_embedder) -> None:
+    from models.embedders.ensemble import EnsembleEmbedder
+    from taxonomies import load
+
+    ensemble = EnsembleEmbedder([embedder, use_embedder], [0.5, 0.5])
+    multilingual = Classifier(ensemble, {"ecosystem": load("ecosystem")})
+    french = "Hôpitaux, santé numérique et dispositifs médicaux"
+    as_french, as_english = (
+        multilingual.classify([french], languages=[lang])[0]["ecosystem"] for lang in ("fr", "en")
+    )
+    assert as_french.codes[0].code == "health"
+    # the language decides how much MiniLM (English-only) counts, so the scores differ
+    assert as_french.codes[0].score != pytest.approx(as_english.codes[0].score, abs=1e-6)
+    assert multilingual.classify([french])[0]["ecosystem"].codes[0].code == "health"
+
+
+def test_shipped_calibrations_were_fitted_on_the_dev_set() -> None:
+    from models.classifier import shipped_calibration
+
+    for model_id in ("all-MiniLM-L6-v2", "use-multilingual-v3"):
+        calibration = shipped_calibration(model_id)
+        assert calibration.metadata["fitted_on"] == "gold_dev.csv"
+        assert set(calibration.taxonomies) == {"nace", "nabs", "ecosystem"}
+        assert all(0.001 < p.temperature < 1.0 for p in calibration.taxonomies.values())
