@@ -26,6 +26,7 @@ ROUTER_MODULES = (
     "api.routes.partnerships",
     "api.routes.export",
     "api.routes.review",
+    "api.routes.classify",
     *PAGE_ROUTER_MODULES,
 )
 

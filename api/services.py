@@ -107,3 +107,30 @@ def matching_service(state: AppState) -> MatchingService:
         return MatchingService(search.catalog, served, vectors_for)
 
     return state.service("matching", build)
+
+
+def classifier(state: AppState):
+    """The configured classifier, with every reviewed label already given as an example."""
+
+    def build():
+        from pipelines.classify.job import classifier_from_settings, seed_examples
+
+        built = classifier_from_settings(state.settings)
+        seed_examples(state.store, built)
+        return built
+
+    return state.service("classifier", build)
+
+
+def review_service(state: AppState):
+    """The review operations; confirmed labels reach a running classifier at once."""
+    from observatory.review import ReviewService
+
+    def teach_classifier(priority_id: int, taxonomy: str, codes: list[str], text: str) -> None:
+        # only a classifier this app already built learns live; a new one seeds from the store
+        if state.has_service("classifier"):
+            running = classifier(state)
+            running.remove_examples([priority_id], taxonomy)
+            running.add_examples([text], taxonomy, [codes], ids=[priority_id])
+
+    return ReviewService(state.store, on_confirmed=[teach_classifier])

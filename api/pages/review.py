@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from api.deps import StateDep
 from api.pages.names import TAXONOMY_NAMES, load_names
 from api.pages.rendering import HTMLRoute, render
+from api.services import review_service
 from observatory.errors import Unauthorized
 from observatory.review.claims import claim_next
-from observatory.review.decisions import decide, undo_last
+from observatory.review.decisions import undo_last
 from observatory.review.figures import queue_stats, reviewer_stats
 from observatory.review.queue import PENDING_STATUSES, check_taxonomy
 from observatory.review.types import Action, QueueFilters
@@ -206,7 +207,7 @@ def decide_form(
     """Record accept / reject / correct / skip, then move on to the next item."""
     actor = _require(state, request)
     codes = [part.strip() for part in code.split(",") if part.strip()]
-    decide(state.store, task_id, actor, action, codes or None, comment.strip() or None)
+    review_service(state).decide(task_id, actor, action, codes or None, comment.strip() or None)
     suffix = "&" + urlencode({"taxonomy": check_taxonomy(taxonomy)}) if taxonomy else ""
     return RedirectResponse(f"/review?done={action}{suffix}", status_code=303)
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from api.auth import AdjudicatorUser, ReadAccess, ReviewerUser
-from api.deps import SessionDep, StoreDep
+from api.deps import SessionDep, StateDep, StoreDep
 from api.schemas import BulkAcceptCreate, ClaimCreate, DecisionCreate, Page
+from api.services import review_service
 from observatory.review import (
     QueueFilters,
     ReviewService,
@@ -48,10 +49,11 @@ def claim_next(
 
 @router.post("/api/review/tasks/{task_id}/decision", summary="Decide a claimed task")
 def decide(
-    task_id: TaskId, body: DecisionCreate, store: StoreDep, user: ReviewerUser
+    task_id: TaskId, body: DecisionCreate, state: StateDep, user: ReviewerUser
 ) -> dict[str, Any]:
     """Accept, reject, correct (with codes) or skip a task you hold."""
-    result = ReviewService(store).decide(task_id, user, body.action, body.codes, body.comment)
+    service = review_service(state)
+    result = service.decide(task_id, user, body.action, body.codes, body.comment)
     return result.to_dict()
 
 
@@ -62,9 +64,9 @@ def undo(store: StoreDep, user: ReviewerUser) -> dict[str, Any]:
 
 
 @router.post("/api/review/bulk-accept", summary="Accept many suggestions at once")
-def bulk_accept(body: BulkAcceptCreate, store: StoreDep, user: AdjudicatorUser) -> dict[str, Any]:
+def bulk_accept(body: BulkAcceptCreate, state: StateDep, user: AdjudicatorUser) -> dict[str, Any]:
     """Accept open suggestions above ``min_probability``; ``dry_run`` (default) only counts."""
-    result = ReviewService(store).bulk_accept(
+    result = review_service(state).bulk_accept(
         user, _filters(body), body.min_probability, body.dry_run
     )
     return result.to_dict()

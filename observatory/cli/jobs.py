@@ -36,12 +36,17 @@ def register(cli: CommandLine) -> None:
         if not (all_priorities or strategy is not None or since is not None):
             raise InvalidInput("say what to classify: --all, --strategy ID or --since DATE")
         from observatory.store import open_store
-        from pipelines.classify.job import classifier_from_settings, classify_priorities
+        from pipelines.classify.job import (
+            classifier_from_settings,
+            classify_priorities,
+            seed_examples,
+        )
 
         current = settings()
         store = open_store(current)
         try:
             classifier = classifier_from_settings(current)
+            seed_examples(store, classifier)  # what reviewers decided teaches the model
             report = classify_priorities(
                 store, classifier, current, strategy_id=strategy, since=since,
                 progress=not as_json,
@@ -99,9 +104,14 @@ def register(cli: CommandLine) -> None:
             )
             _import_partnerships(store)
             if not skip_classify:
-                from pipelines.classify.job import classifier_from_settings, classify_priorities
+                from pipelines.classify.job import (
+                    classifier_from_settings,
+                    classify_priorities,
+                    seed_examples,
+                )
 
                 classifier = classifier_from_settings(current)
+                seed_examples(store, classifier)  # what reviewers decided teaches the model
                 result = classify_priorities(store, classifier, current, progress=True)
                 typer.echo(
                     f"classified {result.priorities} priorities; auto-accepted "
