@@ -64,9 +64,7 @@ class Embedder(ABC):
         show_progress: bool = False,
     ) -> np.ndarray:
         """Embed ``texts`` into an ``(n, dimension)`` float32 array of unit-length rows."""
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not one string")
-        items = list(texts)
+        items = text_list(texts)
         if not items:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._encode(
@@ -88,3 +86,10 @@ class Embedder(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model_id={self.model_id!r}, dimension={self.dimension})"
+
+
+def text_list(texts: Sequence[str]) -> list[str]:
+    """``encode``'s argument as a list; one bare string is a mistake, not a sequence of letters."""
+    if isinstance(texts, str):
+        raise TypeError("encode() takes a sequence of texts, not one string")
+    return list(texts)

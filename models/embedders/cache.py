@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedders.base import Embedder
+from models.embedders.base import Embedder, text_list
 from observatory.errors import ConfigurationError
 
 _SQLITE_MAX_PARAMS = 900
@@ -148,9 +148,7 @@ class CachedEmbedder(Embedder):
         show_progress: bool = False,
     ) -> np.ndarray:
         """Embed ``texts``, reading known texts from the cache and storing the new ones."""
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of texts, not one string")
-        items = list(texts)
+        items = text_list(texts)
         keys = [text_key(t) for t in items]
         found = self.cache.get_many(keys)
         missing = list(dict.fromkeys(k for k in keys if k not in found))

@@ -162,3 +162,16 @@ def check_compatible(
             f"vector index in {folder} holds {config.get('dimension')}-d vectors, "
             f"but the configured embedder produces {dimension}-d vectors; rebuild the index"
         )
+
+
+def checked_batch(
+    ids: Iterable[int], vectors: np.ndarray, dimension: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validated ``(ids, matrix)`` for ``add``: one unique id per vector of the right width."""
+    new_ids = as_ids(ids)
+    matrix = as_matrix(vectors, dimension)
+    if len(new_ids) != len(matrix):
+        raise InvalidInput(f"{len(new_ids)} ids for {len(matrix)} vectors")
+    if len(np.unique(new_ids)) != len(new_ids):
+        raise InvalidInput("ids passed to add() must be unique")
+    return new_ids, matrix

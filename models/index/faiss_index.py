@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from models.index.base import VectorIndex, as_ids, as_matrix
+from models.index.base import VectorIndex, as_ids, as_matrix, checked_batch
 from observatory.errors import DependencyMissing, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -96,12 +96,7 @@ class FaissIndex(VectorIndex):
     # ----- VectorIndex -----
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         """Insert (or replace) one vector per id."""
-        new_ids = as_ids(ids)
-        matrix = as_matrix(vectors, self.dimension)
-        if len(new_ids) != len(matrix):
-            raise InvalidInput(f"{len(new_ids)} ids for {len(matrix)} vectors")
-        if len(np.unique(new_ids)) != len(new_ids):
-            raise InvalidInput("ids passed to add() must be unique")
+        new_ids, matrix = checked_batch(ids, vectors, self.dimension)
         self.remove(new_ids)
         grows_past = self.kind == "auto" and len(self) + len(new_ids) > AUTO_APPROXIMATE_ABOVE
         if grows_past and self._structure == "flat":

@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from models.index.base import VectorIndex, as_ids, as_matrix
-from observatory.errors import InvalidInput
+from models.index.base import VectorIndex, as_ids, as_matrix, checked_batch
 
 
 class NumpyIndex(VectorIndex):
@@ -25,12 +24,7 @@ class NumpyIndex(VectorIndex):
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         """Insert (or replace) one vector per id."""
-        new_ids = as_ids(ids)
-        matrix = as_matrix(vectors, self.dimension)
-        if len(new_ids) != len(matrix):
-            raise InvalidInput(f"{len(new_ids)} ids for {len(matrix)} vectors")
-        if len(np.unique(new_ids)) != len(new_ids):
-            raise InvalidInput("ids passed to add() must be unique")
+        new_ids, matrix = checked_batch(ids, vectors, self.dimension)
         self.remove(new_ids)
         self._ids = np.concatenate([self._ids, new_ids])
         self._vectors = np.vstack([self._vectors, matrix])

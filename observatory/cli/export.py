@@ -28,19 +28,18 @@ def register(cli: CommandLine) -> None:
         period: list[str] = typer.Option([], "--period", help="Strategy period."),
     ) -> None:
         """Export priorities with labels and provenance; same filters as /api/priorities."""
-        from observatory.errors import ObservatoryError
         from observatory.export import render, selected_rows
-        from observatory.search import CatalogCache, SearchRequest, SearchService, make_filters
+        from observatory.search import (
+            CatalogCache,
+            SearchRequest,
+            SearchService,
+            make_filters,
+            served_taxonomies,
+        )
         from observatory.store import open_store
-        from observatory.taxonomy_service import load_taxonomy
 
         current = settings()
-        served = {}
-        for name in ("nace", "nabs", "ecosystem"):
-            try:
-                served[name] = load_taxonomy(name, current)
-            except ObservatoryError:
-                continue
+        served = served_taxonomies(current)
         filters = make_filters(
             country=country,
             nuts=nuts,
