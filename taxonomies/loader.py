@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from taxonomies.errors import TaxonomyError, UnknownTaxonomy
+from taxonomies.keywords import fingerprint, read_keyword_files, with_language_keywords
 from taxonomies.model import Code, Taxonomy
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+KEYWORDS_DIR = DATA_DIR / "keywords"
 BUILT_IN_FILES = {"nace": "nace_rev2.json", "nabs": "nabs2007.json", "ecosystem": "ecosystems.json"}
 _ALIASES = {"ecosystems": "ecosystem", "nace2": "nace", "nace_rev2": "nace", "nabs2007": "nabs"}
 
 # Parsed and validated taxonomies keyed by (path, mtime_ns, size); callers get copies.
-_cache: dict[tuple[str, int, int, str], Taxonomy] = {}
+_cache: dict[tuple[Any, ...], Taxonomy] = {}
 _cache_lock = threading.Lock()
 
 
@@ -78,13 +80,15 @@ def _cached(path: Path, kind: str, *, built_in: Taxonomy | None = None) -> Taxon
         stat = path.stat()
     except OSError as exc:
         raise TaxonomyError(f"cannot read taxonomy file {path}: {exc.strerror}") from exc
-    key = (str(path), stat.st_mtime_ns, stat.st_size, kind)
+    key = (str(path), stat.st_mtime_ns, stat.st_size, kind, fingerprint(KEYWORDS_DIR))
     with _cache_lock:
         found = _cache.get(key)
     if found is not None:
         return found
     taxonomy = _read(path)
-    if built_in is not None:
+    if built_in is None:
+        taxonomy = with_language_keywords(taxonomy, read_keyword_files(KEYWORDS_DIR))
+    else:
         if taxonomy.name != built_in.name:
             raise TaxonomyError(f"{path} holds {taxonomy.name!r}, expected {built_in.name!r}")
         taxonomy = merge_descriptions(taxonomy, built_in)
@@ -131,7 +135,7 @@ def merge_descriptions(overlay: Taxonomy, built_in: Taxonomy) -> Taxonomy:
                 and similar_titles(candidate.title, code.title)
             ):
                 source = candidate
-        if source is None or (code.description and code.keywords):
+        if source is None or (code.description and code.keywords and code.keywords_by_language):
             merged.append(code)
             continue
         matched += 1
@@ -146,6 +150,7 @@ def merge_descriptions(overlay: Taxonomy, built_in: Taxonomy) -> Taxonomy:
                 labels=code.labels,
                 notes=code.notes,
                 notes_by_language=code.notes_by_language,
+                keywords_by_language=code.keywords_by_language or source.keywords_by_language,
                 extra={**dict(source.extra), **dict(code.extra)},
             )
         )

@@ -19,7 +19,7 @@ NOTE_KINDS = ("includes", "also_includes", "excludes")
 CROSSWALK_KEYS = ("nace",)
 _CODE_FIELDS = frozenset(
     {"code", "level", "parent", "title", "description", "keywords", "labels", "notes"}
-    | {"notes_by_language"}
+    | {"notes_by_language", "keywords_by_language"}
 )
 _SECTION_PREFIX = re.compile(r"^([A-Z])[.\-]?(\d.*)$")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -65,6 +65,8 @@ class Code:
     labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     notes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     notes_by_language: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _EMPTY)
+    # phrases in languages the English keywords do not reach: {"fi": ("metsätalous", ...)}
+    keywords_by_language: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     def __post_init__(self) -> None:
@@ -74,6 +76,7 @@ class Code:
         object.__setattr__(self, "labels", freeze(labels))
         object.__setattr__(self, "notes", freeze({k: v for k, v in self.notes.items() if v}))
         object.__setattr__(self, "notes_by_language", freeze(self.notes_by_language))
+        object.__setattr__(self, "keywords_by_language", freeze(self.keywords_by_language))
         object.__setattr__(self, "extra", freeze(self.extra))
 
     def __hash__(self) -> int:
@@ -100,6 +103,8 @@ class Code:
             data["notes"] = thaw(self.notes)
         if self.notes_by_language:
             data["notes_by_language"] = thaw(self.notes_by_language)
+        if self.keywords_by_language:
+            data["keywords_by_language"] = thaw(self.keywords_by_language)
         data.update(thaw(self.extra))
         return data
 
@@ -116,6 +121,7 @@ class Code:
             labels=data.get("labels") or {},
             notes=data.get("notes") or {},
             notes_by_language=data.get("notes_by_language") or {},
+            keywords_by_language=data.get("keywords_by_language") or {},
             extra={k: v for k, v in data.items() if k not in _CODE_FIELDS},
         )
 

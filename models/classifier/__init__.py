@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from models.classifier.calibration import Calibration, TaxonomyCalibration, shipped_calibration
-from models.classifier.classifier import (
-    TARGET_LEVELS,
-    TAXONOMY_ORDER,
-    Classifier,
-    ClassifierParams,
-    detect_languages,
-)
+from models.classifier.classifier import TAXONOMY_ORDER, Classifier, ClassifierParams
 from models.classifier.gate import gate
+from models.classifier.languages import detect_languages
 from models.classifier.results import Evidence, Prediction, ScoredCode
+from models.classifier.taxonomy_model import TARGET_LEVELS
 
 __all__ = [
     "TARGET_LEVELS",

@@ -17,15 +17,19 @@ from typing import Any
 import numpy as np
 
 from models.classifier.calibration import Calibration, log_softmax, shipped_calibration
-from models.classifier.examples import ExampleMemory
-from models.classifier.prototypes import Prototype, build_prototypes
+from models.classifier.languages import detect_languages
+from models.classifier.prototypes import build_prototypes
 from models.classifier.results import Evidence, Prediction, ScoredCode
+from models.classifier.taxonomy_model import (
+    TARGET_LEVELS,
+    TaxonomyModel,
+    build_taxonomy_model,
+    crosswalk_matrices,
+)
 from models.embedders import Embedder
 from models.embedders.ensemble import EnsembleEmbedder
 from observatory.errors import InvalidInput, NotFound
 
-TARGET_LEVELS = {"nace": "division", "nabs": "chapter", "ecosystem": "ecosystem"}
-ROLL_UP_LEVELS = {"nace": "section"}
 TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
 CHUNK = 512
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -46,23 +50,11 @@ class ClassifierParams:
     # (MiniLM is English-only, so other languages lean on multilingual USE)
     english_weight: float = 0.5
     other_weight: float = 0.2
+    # languages neither model reads (None: same as other_weight)
+    unread_weight: float | None = None
     min_words: int = 2
     # share of the code score taken from its three best prototypes' mean (rest: the best one)
     support_weight: float = 0.75
-
-
-@dataclass
-class _TaxonomyModel:
-    name: str
-    taxonomy: Any
-    level: str
-    codes: list[str]
-    prototypes: list[Prototype]
-    vectors: np.ndarray  # prototype vectors plus a zero row used as padding
-    pad: np.ndarray  # (codes, max prototypes per code) row numbers; padding -> last row
-    pad_mask: np.ndarray
-    examples: ExampleMemory
-    parents: tuple[list[str], np.ndarray] | None = None  # roll-up codes, membership matrix
 
 
 class Classifier:
@@ -96,12 +88,15 @@ class Classifier:
         corpus = [p.text for protos in all_prototypes.values() for p in protos]
         embedder.fit(corpus)
         vectors = self._space(embedder.encode(corpus))
-        self.models: dict[str, _TaxonomyModel] = {}
+        self.models: dict[str, TaxonomyModel] = {}
         start = 0
         for name, protos in all_prototypes.items():
-            self.models[name] = self._model(name, protos, vectors[start : start + len(protos)])
+            self.models[name] = build_taxonomy_model(
+                name, self.taxonomies[name], protos, vectors[start : start + len(protos)],
+                vectors.shape[1],
+            )  # fmt: skip
             start += len(protos)
-        self._crosswalks = self._build_crosswalks()
+        self._crosswalks = crosswalk_matrices(self.models)
 
     # ----- set-up -----
     def _space(self, vectors: np.ndarray) -> np.ndarray:
@@ -109,54 +104,6 @@ class Classifier:
         if not self._ensemble:
             return vectors
         return np.hstack(self.embedder.split(vectors)).astype(np.float32)  # type: ignore[attr-defined]
-
-    def _model(self, name: str, protos: list[Prototype], vectors: np.ndarray) -> _TaxonomyModel:
-        taxonomy = self.taxonomies[name]
-        level = TARGET_LEVELS[name]
-        codes = [c.code for c in taxonomy.at_level(level)]
-        rows: dict[str, list[int]] = {code: [] for code in codes}
-        for row, proto in enumerate(protos):
-            rows[proto.code].append(row)
-        width = max(1, max(len(r) for r in rows.values()))
-        pad = np.full((len(codes), width), len(protos), dtype=np.int64)
-        for i, code in enumerate(codes):
-            pad[i, : len(rows[code])] = rows[code]
-        padded_vectors = np.vstack([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
-        parents = None
-        if name in ROLL_UP_LEVELS:
-            rolled = [taxonomy.roll_up(code, ROLL_UP_LEVELS[name]) for code in codes]
-            parent_codes = list(dict.fromkeys(rolled))
-            membership = np.zeros((len(codes), len(parent_codes)), dtype=np.float32)
-            for row, parent in enumerate(rolled):
-                membership[row, parent_codes.index(parent)] = 1.0
-            parents = (parent_codes, membership)
-        return _TaxonomyModel(
-            name, taxonomy, level, codes, protos, padded_vectors, pad, pad == len(protos),
-            ExampleMemory(codes, vectors.shape[1]), parents,
-        )  # fmt: skip
-
-    def _build_crosswalks(self) -> dict[str, np.ndarray]:
-        from models.classifier.crosswalks import nace_to_ecosystems, nace_to_nabs
-
-        if "nace" not in self.models:
-            return {}
-        nace = self.models["nace"]
-        maps: dict[str, dict[str, list[str]]] = {}
-        if "ecosystem" in self.models:
-            maps["ecosystem"] = nace_to_ecosystems(self.taxonomies["ecosystem"], nace.taxonomy)
-        if "nabs" in self.models:
-            maps["nabs"] = nace_to_nabs(nace.taxonomy, self.models["nabs"].codes)
-        out = {}
-        for name, mapping in maps.items():
-            target = self.models[name]
-            matrix = np.zeros((len(nace.codes), len(target.codes)), dtype=np.float32)
-            column = {code: i for i, code in enumerate(target.codes)}
-            for row, division in enumerate(nace.codes):
-                for code in mapping.get(division, []):
-                    if code in column:
-                        matrix[row, column[code]] = 1.0
-            out[name] = matrix
-        return out
 
     # ----- inputs -----
     def _prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
@@ -183,17 +130,36 @@ class Classifier:
                 raise InvalidInput(f"unknown taxonomy {name!r}; choose one of: {known}")
         return wanted
 
-    def _query_vectors(
-        self, texts: list[str], languages: Sequence[str | None] | None
-    ) -> np.ndarray:
+    def encode_queries(
+        self, texts: list[str], languages: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        """Query vectors of prepared texts and the language each is taken to be in.
+
+        Ensemble members are weighted per text: MiniLM reads only English, USE reads 16
+        languages, and for the rest both only see sub-word overlaps.
+        """
+        langs = [
+            (lang or "en")
+            for lang in (languages if languages is not None else detect_languages(texts))
+        ]
         vectors = self.embedder.encode(texts)
         if not self._ensemble:
-            return vectors
+            return vectors, langs
         minilm, use = self.embedder.split(vectors)  # type: ignore[attr-defined]
-        langs = list(languages) if languages is not None else detect_languages(texts)
-        english = np.array([(lang or "en") == "en" for lang in langs])[:, None]
-        weight = np.where(english, self.params.english_weight, self.params.other_weight)
-        return np.hstack([weight * minilm, (1.0 - weight) * use]).astype(np.float32)
+        read = set(self.embedder.languages or ())
+        unread = self.params.unread_weight
+        weight = np.array(
+            [
+                self.params.english_weight
+                if lang == "en"
+                else self.params.other_weight
+                if lang in read or unread is None
+                else unread
+                for lang in langs
+            ],
+            dtype=np.float32,
+        )[:, None]
+        return np.hstack([weight * minilm, (1.0 - weight) * use]).astype(np.float32), langs
 
     # ----- examples -----
     def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:
@@ -261,25 +227,33 @@ class Classifier:
         prepared, warnings = self._prepare(texts)
         if not prepared:
             return []
-        queries = self._query_vectors(prepared, languages)
+        queries, langs = self.encode_queries(prepared, languages)
         short = [len(_WORD.findall(t)) < self.params.min_words for t in prepared]
         results: list[dict[str, Prediction]] = [{} for _ in prepared]
         for start in range(0, len(prepared), CHUNK):
             chunk = slice(start, start + CHUNK)
-            scored = self.score(queries[chunk])
+            scored = self.score(queries[chunk], langs[chunk])
             vague = self._unclassifiable(scored, short[chunk])
             for name in wanted:
                 self._predictions(name, scored[name], top_k, vague, warnings[chunk],
                                   results[chunk])  # fmt: skip
         return results
 
-    def score(self, queries: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-        """Scores, probabilities and evidence indices of every taxonomy for query vectors."""
+    def score(
+        self, queries: np.ndarray, languages: list[str] | None = None
+    ) -> dict[str, dict[str, np.ndarray]]:
+        """Scores, probabilities and evidence indices of every taxonomy for query vectors.
+
+        ``languages`` (one per query) hides prototypes written in other languages; without
+        it only the English prototypes count.
+        """
+        langs = languages if languages is not None else ["en"] * len(queries)
         out: dict[str, dict[str, np.ndarray]] = {}
         for name in [n for n in TAXONOMY_ORDER if n in self.models]:
             model = self.models[name]
             sims = queries @ model.vectors.T
             sims[:, -1] = -np.inf
+            model.hide_foreign(sims, langs)
             padded = sims[:, model.pad]
             best_row = padded.argmax(axis=2)
             proto_score = np.take_along_axis(padded, best_row[:, :, None], axis=2)[:, :, 0]
@@ -369,7 +343,7 @@ class Classifier:
             )
 
     def _scored_code(
-        self, model: _TaxonomyModel, scored: dict[str, np.ndarray], row: int, col: int, rank: int
+        self, model: TaxonomyModel, scored: dict[str, np.ndarray], row: int, col: int, rank: int
     ) -> ScoredCode:
         proto = model.prototypes[int(scored["best_row"][row, col])]
         evidence = [
@@ -392,7 +366,7 @@ class Classifier:
             title=model.taxonomy.codes[model.codes[col]].title,
         )
 
-    def _rolled_up(self, model: _TaxonomyModel, probability: np.ndarray) -> list[ScoredCode]:
+    def _rolled_up(self, model: TaxonomyModel, probability: np.ndarray) -> list[ScoredCode]:
         if model.parents is None:
             return []
         parents, membership = model.parents
@@ -404,12 +378,3 @@ class Classifier:
             title = model.taxonomy.codes[parents[i]].title
             out.append(ScoredCode(parents[i], total, total, rank, (), title))
         return out
-
-
-def detect_languages(texts: Sequence[str]) -> list[str]:
-    """ISO 639-1 language of each text (py3langid); 'en' when detection is unavailable."""
-    try:
-        import py3langid
-    except ImportError:
-        return ["en"] * len(texts)
-    return [py3langid.classify(text)[0] for text in texts]

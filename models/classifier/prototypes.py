@@ -1,8 +1,10 @@
 """Code prototypes: several short texts per code whose embeddings stand for the code.
 
 Each code of the target level gets its title, title + description, each keyword phrase, its
-titles in other languages and the items of its "includes" notes (when an official file was
-imported); finer codes (NACE groups and classes) add their titles to their division.
+keyword phrases in other languages (taxonomies/data/keywords), its titles in other languages
+and the items of its "includes" notes (when an official file was imported); finer codes (NACE
+groups and classes) add their titles to their division. A phrase in another language only
+competes for texts in that language: matched against English texts it adds noise, not signal.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ class Prototype:
 
     code: str
     text: str
-    kind: str  # title, description, keyword, label:<lang>, includes, child-title
+    kind: str  # title, description, keyword, label:<lang>, keyword:<lang>, includes, child-title
+    # "" for English (every text sees it); otherwise only texts in this language do
+    language: str = ""
 
 
 def note_items(note: str, limit: int = MAX_NOTE_ITEMS) -> list[str]:
@@ -53,6 +57,9 @@ def _code_texts(code: Any, *, finer: bool) -> list[tuple[str, str]]:
         texts.append(("description", f"{title}: {code.description}"[:MAX_PROTOTYPE_CHARS]))
     for keyword in code.keywords:
         texts.append(("keyword", str(keyword)))
+    if not finer:
+        for language, phrases in code.keywords_by_language.items():
+            texts.extend((f"keyword:{language}", str(phrase)) for phrase in phrases)
     if finer:
         # notes of hundreds of classes drown the divisions' own prototypes in near-misses
         return texts
@@ -77,5 +84,6 @@ def build_prototypes(taxonomy: Any, level: str) -> list[Prototype]:
             key = text.casefold().strip()
             if key and key not in seen[target]:
                 seen[target].add(key)
-                by_code[target].append(Prototype(target, text, kind))
+                language = kind.partition(":")[2]
+                by_code[target].append(Prototype(target, text, kind, language))
     return [proto for protos in by_code.values() for proto in protos]

@@ -47,11 +47,12 @@ def _gold_matrix(rows: Sequence[GoldRow], name: str, codes: list[str]) -> np.nda
 def fit_calibration(classifier: Classifier, rows: Sequence[GoldRow]) -> dict[str, Any]:
     """Fit temperatures and similarity floors in place; returns the fitted figures."""
     texts = [row.text for row in rows]
-    queries = classifier._query_vectors(texts, [row.language for row in rows])
+    queries, languages = classifier.encode_queries(texts, [row.language for row in rows])
+    all_scored = classifier.score(queries, languages)
     fitted: dict[str, Any] = {}
     for name in [n for n in TAXONOMY_ORDER if n in classifier.models]:
         model = classifier.models[name]
-        scored = classifier.score(queries)[name]
+        scored = all_scored[name]
         gold = _gold_matrix(rows, name, model.codes)
         labelled = gold.any(axis=1)
         if not labelled.any():

@@ -147,3 +147,24 @@ def test_shipped_calibrations_were_fitted_on_the_dev_set() -> None:
         assert calibration.metadata["fitted_on"] == "gold_dev.csv"
         assert set(calibration.taxonomies) == {"nace", "nabs", "ecosystem"}
         assert all(0.001 < p.temperature < 1.0 for p in calibration.taxonomies.values())
+
+
+def test_phrases_in_another_language_only_meet_texts_in_that_language(embedder) -> None:
+    from taxonomies import Code, Taxonomy
+
+    tiny = Taxonomy(
+        "ecosystem", "t", "tiny", ("ecosystem",),
+        [
+            Code("forest", "ecosystem", None, "Forestry",
+                 keywords_by_language={"fi": ("metsätalous ja puunjalostus",)}),
+            Code("dairy", "ecosystem", None, "Dairy products"),
+        ],
+    )  # fmt: skip
+    classifier = Classifier(embedder, {"ecosystem": tiny})
+    text = ["metsätalous ja puunjalostus"]
+    finnish = classifier.classify(text, languages=["fi"])[0]["ecosystem"].codes[0]
+    assert finnish.code == "forest"
+    assert finnish.rationale[0].text == "metsätalous ja puunjalostus"
+    assert finnish.rationale[0].similarity == pytest.approx(1.0, abs=1e-3)
+    english = classifier.classify(text, languages=["en"])[0]["ecosystem"]
+    assert all(e.source != "keyword:fi" for c in english.codes for e in c.rationale)
