@@ -1,4 +1,4 @@
-"""CLI commands: ``classify-text`` and ``evaluate classification``."""
+"""CLI commands: ``classify-text``, ``calibrate`` and ``evaluate classification``."""
 
 from __future__ import annotations
 
@@ -14,17 +14,22 @@ EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexic
 
 
 def build_classifier(backend: str | None = None) -> Any:
-    """The configured classifier (embedder from settings unless ``backend`` overrides it)."""
+    """The configured classifier (embedder from settings unless ``backend`` overrides it),
+    calibrated from reviews when ``observatory calibrate`` has been run."""
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from models.classifier import Classifier
     from models.embedders import embedder_from_settings
+    from pipelines.classify.user_calibration import user_calibration
 
     current = settings()
     embedder = embedder_from_settings(current, backend=backend)
     return Classifier(
-        embedder, max_text_chars=current.max_text_chars, overlay_dir=current.taxonomy_dir
+        embedder,
+        calibration=user_calibration(current, embedder.model_id),
+        max_text_chars=current.max_text_chars,
+        overlay_dir=current.taxonomy_dir,
     )
 
 
@@ -40,7 +45,52 @@ def _print_prediction(name: str, prediction: Any) -> None:
 
 
 def register(cli: CommandLine) -> None:
-    """Add ``classify-text`` and ``evaluate classification``."""
+    """Add ``classify-text``, ``calibrate`` and ``evaluate classification``."""
+
+    @cli.root.command("calibrate")
+    def calibrate(
+        min_priorities: int = typer.Option(
+            30, "--min-priorities", min=1, help="Refuse with fewer reviewed priorities."
+        ),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Fit and report; write nothing."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """Refit the classifier's calibration from reviewed labels (used from the next run)."""
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from observatory.store import open_store
+        from pipelines.classify.user_calibration import calibrate_from_reviews
+
+        current = settings()
+        store = open_store(current)
+        try:
+            report = calibrate_from_reviews(
+                store, current, min_priorities=min_priorities, dry_run=dry_run
+            )
+        finally:
+            store.close()
+        if as_json:
+            print_json(report)
+            return
+        typer.echo(f"fitted on {report['priorities']} reviewed priorities ({report['model_id']})")
+        for name, figures in report["fitted"].items():
+            rows = report["rows_per_taxonomy"].get(name, 0)
+            typer.echo(f"  {name:<10} {rows:>5} rows  temperature {figures['temperature']:.4f}")
+        gate = report["gate"]
+        if gate:
+            typer.echo(
+                f"gate reaching the target precision: OBSERVATORY_AUTO_ACCEPT_PROBABILITY="
+                f"{gate['min_probability']} OBSERVATORY_AUTO_ACCEPT_MARGIN={gate['min_margin']} "
+                f"(coverage {gate['min_coverage']:.2f})"
+            )
+        else:
+            typer.echo("no gate threshold reaches the target precision on these reviews")
+        typer.echo(
+            f"written to {report['calibration']}; the next classify run uses it"
+            if report["calibration"]
+            else "dry run: nothing written"
+        )
 
     @cli.root.command("classify-text")
     def classify_text(

@@ -1,10 +1,17 @@
-"""Fit the classifier's calibration on a labelled GOLD.csv and choose gate thresholds.
+"""Fit the classifier's calibration on labelled texts and choose gate thresholds.
 
-``python -m pipelines.classify.calibrate benchmarks/gold/gold_dev.csv [--embedder ensemble]
-[--out DIR]`` fits one softmax temperature per taxonomy (NACE first: the others read its
-probabilities), sets the abstain thresholds, writes the calibration folder (the shipped default
-when ``--out`` is omitted) and prints the gate thresholds reaching the target precision.
-Only ever run it on the dev split; the test split stays held out.
+Two sources of labels:
+
+- reviewed labels in the store: ``observatory calibrate`` (``calibrate_from_reviews``) writes
+  the user calibration into ``<data_dir>/calibration/<model>/``, which the classifier then
+  prefers over the shipped one;
+- a GOLD.csv: ``python -m pipelines.classify.calibrate benchmarks/gold/gold_dev.csv
+  [--embedder ensemble] [--out DIR]`` writes the shipped default when ``--out`` is omitted.
+  Only ever run it on the dev split; the test split stays held out.
+
+Either way it fits one softmax temperature per taxonomy (NACE first: the others read its
+probabilities), sets the abstain thresholds and reports the gate thresholds reaching the
+target precision.
 """
 
 from __future__ import annotations

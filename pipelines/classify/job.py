@@ -244,10 +244,16 @@ def seed_examples(store: Store, classifier: Classifier) -> int:
 
 
 def classifier_from_settings(settings: Settings, *, backend: str | None = None) -> Classifier:
-    """The configured classifier over the taxonomies as served (imported overlays included)."""
+    """The configured classifier over the taxonomies as served (imported overlays included),
+    with the calibration refitted from reviews when ``observatory calibrate`` wrote one."""
     from models.embedders import embedder_from_settings
     from observatory.taxonomy_service import load_taxonomy
+    from pipelines.classify.user_calibration import user_calibration
 
     embedder = embedder_from_settings(settings, backend=backend)
     served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
-    return Classifier(embedder, served, max_text_chars=settings.max_text_chars)
+    # a calibration refitted from this deployment's reviews beats the shipped default
+    calibration = user_calibration(settings, embedder.model_id)
+    return Classifier(
+        embedder, served, calibration=calibration, max_text_chars=settings.max_text_chars
+    )

@@ -1,0 +1,139 @@
+"""Refit the calibration from what reviewers decided, and find it again at start-up.
+
+Reviewed labels (accepted, corrected or imported) are the best evidence of how sure the model
+should be on this deployment's own priorities. The fit runs on a classifier *without* the
+reviewed examples: with them, every reviewed text would find itself as a perfect neighbour and
+the temperatures would learn a confidence the model does not have on unseen text.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from models.classifier import Classifier
+from models.classifier.calibration import Calibration, calibration_slug
+from observatory.domain import TAXONOMY_NAMES
+from observatory.errors import InvalidInput
+from observatory.settings import Settings
+from observatory.store import Store
+from observatory.store.tables import LabelRow
+from pipelines.classify.calibrate import choose_gate, fit_calibration
+from pipelines.classify.evaluation import GoldRow
+from pipelines.classify.job import REVIEWED_SOURCES, priority_text, select_priorities
+
+log = logging.getLogger(__name__)
+
+MIN_REVIEWED_PRIORITIES = 30
+
+
+def user_calibration_dir(settings: Settings, model_id: str) -> Path:
+    """Where the calibration refitted from reviews lives for ``model_id``."""
+    return Path(settings.data_dir) / "calibration" / calibration_slug(model_id)
+
+
+def user_calibration(settings: Settings, model_id: str) -> Calibration | None:
+    """The refitted calibration of ``model_id``, when ``observatory calibrate`` wrote one."""
+    folder = user_calibration_dir(settings, model_id)
+    if not (folder / "config.json").is_file():
+        return None
+    log.info("using the calibration refitted from reviews in %s", folder)
+    return Calibration.load(folder, model_id=model_id)
+
+
+def count_reviewed_priorities(store: Store) -> int:
+    """How many priorities have reviewed labels in force (cheap: no model needed)."""
+    with store.transaction() as session:
+        return int(
+            session.scalar(
+                select(func.count(func.distinct(LabelRow.priority_id))).where(
+                    LabelRow.is_current.is_(True), LabelRow.source_kind.in_(REVIEWED_SOURCES)
+                )
+            )
+            or 0
+        )
+
+
+def reviewed_rows(store: Store, classifier: Classifier) -> list[GoldRow]:
+    """Every priority with reviewed labels in force, as gold rows at the predicted levels."""
+    with store.transaction() as session:
+        labels = session.execute(
+            select(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.code)
+            .where(LabelRow.is_current.is_(True), LabelRow.source_kind.in_(REVIEWED_SOURCES))
+            .order_by(LabelRow.priority_id, LabelRow.rank)
+        ).all()
+        codes: dict[int, dict[str, list[str]]] = {}
+        for priority_id, taxonomy, code in labels:
+            if taxonomy in classifier.models:
+                by_taxonomy = codes.setdefault(priority_id, {})
+                by_taxonomy.setdefault(taxonomy, []).append(code)
+        priorities = select_priorities(session, priority_ids=list(codes))
+        rows = []
+        for priority in priorities:
+            gold = {
+                name: classifier.normalise_codes(name, found)
+                for name, found in codes[priority.id].items()
+            }
+            rows.append(
+                GoldRow(0, priority_text(priority), str(priority.id), priority.language, gold)
+            )
+    return rows
+
+
+def calibrate_from_reviews(
+    store: Store,
+    settings: Settings,
+    *,
+    min_priorities: int = MIN_REVIEWED_PRIORITIES,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Fit temperatures and abstain thresholds on reviewed labels; save unless ``dry_run``.
+
+    Returns the figures: rows per taxonomy, fitted parameters, the suggested gate and where
+    the calibration was written. Refuses (InvalidInput) with too few reviewed priorities.
+    """
+    from models.embedders import embedder_from_settings
+    from observatory.taxonomy_service import load_taxonomy
+
+    found = count_reviewed_priorities(store)
+    if found < min_priorities:
+        raise InvalidInput(
+            f"calibration needs reviewed labels on at least {min_priorities} priorities; "
+            f"found {found}. Review more (observatory review) or lower --min-priorities"
+        )
+    embedder = embedder_from_settings(settings)
+    served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
+    classifier = Classifier(
+        embedder, served, calibration=Calibration(embedder.model_id),
+        max_text_chars=settings.max_text_chars,
+    )  # fmt: skip
+    rows = reviewed_rows(store, classifier)
+    per_taxonomy = {
+        name: sum(1 for row in rows if row.codes.get(name)) for name in classifier.models
+    }
+    fitted = fit_calibration(classifier, rows)
+    suggested_gate = choose_gate(classifier, rows)
+    folder = user_calibration_dir(settings, embedder.model_id)
+    if not dry_run:
+        classifier.calibration.metadata = {
+            "fitted_on": "reviewed labels",
+            "rows": len(rows),
+            "rows_per_taxonomy": per_taxonomy,
+            "gate": suggested_gate,
+        }
+        classifier.calibration.save(
+            folder,
+            dimension=embedder.dimension,
+            taxonomy_versions={n: m.taxonomy.version for n, m in classifier.models.items()},
+        )
+    return {
+        "model_id": embedder.model_id,
+        "priorities": len(rows),
+        "rows_per_taxonomy": per_taxonomy,
+        "fitted": fitted,
+        "gate": suggested_gate,
+        "calibration": None if dry_run else str(folder),
+    }
