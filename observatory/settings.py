@@ -48,17 +48,18 @@ class Settings(BaseSettings):
         None, ge=1, le=4096, description="Embedding batch size; empty picks one per device."
     )
     auto_accept_probability: float = Field(
-        0.8,
+        0.72,
         ge=0.0,
         le=1.0,
         description="Routing gate: minimum calibrated probability of the "
         "first code for a label to be accepted without review.",
     )
     auto_accept_margin: float = Field(
-        0.75,
+        0.45,
         ge=0.0,
         le=1.0,
-        description="Routing gate: minimum probability margin between the first and second code.",
+        description="Routing gate: minimum probability margin between the first and second code "
+        "(a label whose code conflicts with the text's other taxonomies is always reviewed).",
     )
     review_lease_seconds: int = Field(
         900, ge=10, description="How long a claimed review item stays with its reviewer."

@@ -9,17 +9,21 @@ the rest is matrix products over chunks.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from models.classifier.calibration import Calibration, log_softmax, shipped_calibration
+from models.classifier.consistency import crosswalk_conflicts
+from models.classifier.explain import rolled_up, scored_code
 from models.classifier.languages import detect_languages
-from models.classifier.prototypes import build_prototypes
-from models.classifier.results import Evidence, Prediction, ScoredCode
+from models.classifier.params import ClassifierParams
+from models.classifier.prototypes import Prototype, build_prototypes
+from models.classifier.results import Prediction
+from models.classifier.scoring import CharacterMatcher, code_scores
 from models.classifier.taxonomy_model import (
     TARGET_LEVELS,
     TaxonomyModel,
@@ -33,28 +37,6 @@ from observatory.errors import InvalidInput, NotFound
 TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
 CHUNK = 512
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-
-
-@dataclass
-class ClassifierParams:
-    """Knobs chosen on the dev gold set (see models/README.md)."""
-
-    knn_k: int = 10
-    knn_min_similarity: float = 0.5
-    knn_weight: float = 0.3
-    # weight of the NACE probabilities mapped onto NABS chapters / ecosystems
-    crosswalk_weight: dict[str, float] = field(
-        default_factory=lambda: {"nabs": 0.2, "ecosystem": 0.05}
-    )
-    # ensemble embedders: MiniLM's share of the score for English and for other languages
-    # (MiniLM is English-only, so other languages lean on multilingual USE)
-    english_weight: float = 0.5
-    other_weight: float = 0.2
-    # languages neither model reads (None: same as other_weight)
-    unread_weight: float | None = None
-    min_words: int = 2
-    # share of the code score taken from its three best prototypes' mean (rest: the best one)
-    support_weight: float = 0.75
 
 
 class Classifier:
@@ -85,16 +67,30 @@ class Classifier:
             name: build_prototypes(taxonomy, TARGET_LEVELS[name])
             for name, taxonomy in self.taxonomies.items()
         }
-        corpus = [p.text for protos in all_prototypes.values() for p in protos]
+        # Phrases in other languages (~1,000 per language) are embedded the first time a text
+        # in that language arrives, so English-only use never pays for fourteen languages.
+        self._deferred: dict[str, dict[str, list[Prototype]]] = {}
+        loaded: dict[str, list[Prototype]] = {}
+        for name, protos in all_prototypes.items():
+            loaded[name] = [p for p in protos if not p.language]
+            for proto in protos:
+                if proto.language:
+                    self._deferred.setdefault(proto.language, {}).setdefault(name, []).append(proto)
+        self._language_lock = threading.Lock()
+        corpus = [p.text for protos in loaded.values() for p in protos]
         embedder.fit(corpus)
         vectors = self._space(embedder.encode(corpus))
+        self._matcher = CharacterMatcher(
+            p.text for protos in all_prototypes.values() for p in protos
+        )
         self.models: dict[str, TaxonomyModel] = {}
         start = 0
-        for name, protos in all_prototypes.items():
-            self.models[name] = build_taxonomy_model(
-                name, self.taxonomies[name], protos, vectors[start : start + len(protos)],
-                vectors.shape[1],
-            )  # fmt: skip
+        for name, protos in loaded.items():
+            self.models[name] = self._with_spelling(
+                build_taxonomy_model(
+                    name, self.taxonomies[name], protos, vectors[start : start + len(protos)]
+                )
+            )
             start += len(protos)
         self._crosswalks = crosswalk_matrices(self.models)
 
@@ -104,6 +100,51 @@ class Classifier:
         if not self._ensemble:
             return vectors
         return np.hstack(self.embedder.split(vectors)).astype(np.float32)  # type: ignore[attr-defined]
+
+    def prototype_languages(self) -> list[str]:
+        """Languages with their own prototype phrases (loaded or still deferred)."""
+        loaded = {p.language for m in self.models.values() for p in m.prototypes if p.language}
+        return sorted(loaded | set(self._deferred))
+
+    def _with_spelling(self, model: TaxonomyModel) -> TaxonomyModel:
+        model.lexical = self._matcher.vectors([p.text for p in model.prototypes])
+        return model
+
+    def _lexical_weight(self, language: str) -> float:
+        """Weight of the character n-gram match for a text in ``language``."""
+        if language == "en":
+            return self.params.lexical_weight["en"]
+        if language in (self.embedder.languages or ()):
+            return self.params.lexical_weight["read"]
+        return self.params.lexical_weight["unread"]
+
+    def _ensure_languages(self, languages: Sequence[str]) -> None:
+        """Embed the deferred prototypes of ``languages`` and add them to the models."""
+        wanted = [lang for lang in dict.fromkeys(languages) if lang in self._deferred]
+        if not wanted:
+            return
+        with self._language_lock:
+            batches = {lang: self._deferred[lang] for lang in wanted if lang in self._deferred}
+            if not batches:
+                return
+            added = {
+                name: [p for by_name in batches.values() for p in by_name.get(name, [])]
+                for name in self.models
+            }
+            corpus = [p.text for protos in added.values() for p in protos]
+            vectors = self._space(self.embedder.encode(corpus))
+            start = 0
+            for name, protos in added.items():
+                if protos:
+                    model = self.models[name]
+                    self.models[name] = self._with_spelling(build_taxonomy_model(
+                        name, model.taxonomy, model.prototypes + protos,
+                        np.vstack([model.vectors[:-1], vectors[start : start + len(protos)]]),
+                        examples=model.examples,
+                    ))  # fmt: skip
+                start += len(protos)
+            for lang in batches:
+                del self._deferred[lang]
 
     # ----- inputs -----
     def _prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
@@ -232,39 +273,48 @@ class Classifier:
         results: list[dict[str, Prediction]] = [{} for _ in prepared]
         for start in range(0, len(prepared), CHUNK):
             chunk = slice(start, start + CHUNK)
-            scored = self.score(queries[chunk], langs[chunk])
+            scored = self.score(queries[chunk], langs[chunk], prepared[chunk])
             vague = self._unclassifiable(scored, short[chunk])
+            conflicts = crosswalk_conflicts(
+                scored, self._crosswalks, {n: m.codes for n, m in self.models.items()}
+            )
             for name in wanted:
                 self._predictions(name, scored[name], top_k, vague, warnings[chunk],
-                                  results[chunk])  # fmt: skip
+                                  results[chunk], conflicts)  # fmt: skip
         return results
 
     def score(
-        self, queries: np.ndarray, languages: list[str] | None = None
+        self,
+        queries: np.ndarray,
+        languages: list[str] | None = None,
+        texts: list[str] | None = None,
     ) -> dict[str, dict[str, np.ndarray]]:
         """Scores, probabilities and evidence indices of every taxonomy for query vectors.
 
         ``languages`` (one per query) hides prototypes written in other languages; without
-        it only the English prototypes count.
+        it only the English prototypes count. ``texts`` adds the character n-gram match.
         """
         langs = languages if languages is not None else ["en"] * len(queries)
+        self._ensure_languages(langs)
+        lexical = np.array([self._lexical_weight(lang) for lang in langs], dtype=np.float32)
         out: dict[str, dict[str, np.ndarray]] = {}
         for name in [n for n in TAXONOMY_ORDER if n in self.models]:
             model = self.models[name]
             sims = queries @ model.vectors.T
             sims[:, -1] = -np.inf
             model.hide_foreign(sims, langs)
-            padded = sims[:, model.pad]
-            best_row = padded.argmax(axis=2)
-            proto_score = np.take_along_axis(padded, best_row[:, :, None], axis=2)[:, :, 0]
-            proto_max = proto_score
-            if self.params.support_weight and padded.shape[2] > 2:
-                # a code whose several prototypes agree beats one lucky phrase match
-                top3 = -np.partition(-np.where(np.isfinite(padded), padded, -1.0), 2, axis=2)
-                support = top3[:, :, :3].mean(axis=2)
-                proto_score = (1 - self.params.support_weight) * proto_score + (
-                    self.params.support_weight * support
-                )
+            proto_score, best_column, proto_max = code_scores(
+                sims, model.pad, self.params.support_weight
+            )
+            if texts is not None and lexical.any():
+                spelled = np.zeros_like(sims)
+                spelled[:, :-1] = self._matcher.similarities(texts, model.lexical)
+                spelled[:, -1] = -np.inf
+                model.hide_foreign(spelled, langs)
+                # a convex mix keeps scores on one scale whatever the language's weight
+                share = (lexical / (1.0 + lexical))[:, None]
+                spelling = code_scores(spelled, model.pad, self.params.support_weight)[0]
+                proto_score = (1.0 - share) * proto_score + share * spelling
             votes, example_best, neighbours, neighbour_sims = model.examples.votes(
                 queries, self.params.knn_k, self.params.knn_min_similarity
             )
@@ -279,7 +329,7 @@ class Classifier:
                 "score": combined,
                 "probability": probability,
                 "best_similarity": proto_score.max(axis=1),
-                "best_row": model.pad[np.arange(len(model.codes))[None, :], best_row],
+                "best_row": model.pad[np.arange(len(model.codes))[None, :], best_column],
                 "proto_max": proto_max,
                 "neighbours": neighbours,
                 "neighbour_sims": neighbour_sims,
@@ -316,6 +366,7 @@ class Classifier:
         vague: list[str | None],
         warnings: list[list[str]],
         results: list[dict[str, Prediction]],
+        conflicts: list[list[str]],
     ) -> None:
         model = self.models[name]
         probability = scored["probability"]
@@ -328,7 +379,7 @@ class Classifier:
                 notes.append(f"not classifiable: {doubt}")
             abstained = doubt is not None
             codes = [
-                self._scored_code(model, scored, row, int(col), rank)
+                scored_code(model, scored, row, int(col), rank, self.params.knn_min_similarity)
                 for rank, col in enumerate(order[row], start=1)
             ]
             results[row][name] = Prediction(
@@ -339,42 +390,6 @@ class Classifier:
                 taxonomy_version=model.taxonomy.version,
                 warnings=notes,
                 level=model.level,
-                rolled_up=self._rolled_up(model, probability[row]),
+                rolled_up=rolled_up(model, probability[row]),
+                conflicts=list(conflicts[row]) if conflicts else [],
             )
-
-    def _scored_code(
-        self, model: TaxonomyModel, scored: dict[str, np.ndarray], row: int, col: int, rank: int
-    ) -> ScoredCode:
-        proto = model.prototypes[int(scored["best_row"][row, col])]
-        evidence = [
-            Evidence("prototype", proto.text, round(float(scored["proto_max"][row, col]), 4),
-                     proto.kind)
-        ]  # fmt: skip
-        examples = model.examples
-        for slot, example_row in enumerate(scored["neighbours"][row]):
-            if examples.labels[example_row, col] > 0:
-                sim = float(scored["neighbour_sims"][row, slot])
-                if sim >= self.params.knn_min_similarity:
-                    evidence.append(Evidence("example", examples.texts[example_row], round(sim, 4),
-                                             str(int(examples.ids[example_row]))))  # fmt: skip
-        return ScoredCode(
-            code=model.codes[col],
-            probability=round(float(scored["probability"][row, col]), 6),
-            score=round(float(scored["score"][row, col]), 6),
-            rank=rank,
-            rationale=tuple(evidence[:4]),
-            title=model.taxonomy.codes[model.codes[col]].title,
-        )
-
-    def _rolled_up(self, model: TaxonomyModel, probability: np.ndarray) -> list[ScoredCode]:
-        if model.parents is None:
-            return []
-        parents, membership = model.parents
-        totals = probability @ membership
-        ranked = np.argsort(-totals)[:3]
-        out = []
-        for rank, i in enumerate(ranked, start=1):
-            total = round(float(totals[i]), 6)
-            title = model.taxonomy.codes[parents[i]].title
-            out.append(ScoredCode(parents[i], total, total, rank, (), title))
-        return out

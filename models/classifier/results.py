@@ -49,6 +49,8 @@ class Prediction:
     warnings: list[str] = field(default_factory=list)
     level: str = ""
     rolled_up: list[ScoredCode] = field(default_factory=list)
+    # disagreements with the text's other taxonomies (crosswalks); they block auto-acceptance
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def top(self) -> ScoredCode | None:

@@ -30,6 +30,8 @@ class TaxonomyModel:
     parents: tuple[list[str], np.ndarray] | None = None  # roll-up codes, membership matrix
     # language of each prototype row ("" = every text); the padding row has its own marker
     languages: np.ndarray | None = None
+    # sparse character n-gram vectors of the prototypes (set by the classifier)
+    lexical: Any = None
 
     def hide_foreign(self, sims: np.ndarray, text_languages: list[str]) -> None:
         """Mask, in place, prototypes written in another language than each text's."""
@@ -45,9 +47,17 @@ class TaxonomyModel:
 
 
 def build_taxonomy_model(
-    name: str, taxonomy: Any, protos: list[Prototype], vectors: np.ndarray, dimension: int
+    name: str,
+    taxonomy: Any,
+    protos: list[Prototype],
+    vectors: np.ndarray,
+    *,
+    examples: ExampleMemory | None = None,
 ) -> TaxonomyModel:
-    """Lay prototypes out as a (codes x prototypes) padded table for vectorised scoring."""
+    """Lay prototypes out as a (codes x prototypes) padded table for vectorised scoring.
+
+    ``examples`` carries the validated examples over when prototypes are added later.
+    """
     level = TARGET_LEVELS[name]
     codes = [c.code for c in taxonomy.at_level(level)]
     rows: dict[str, list[int]] = {code: [] for code in codes}
@@ -69,7 +79,7 @@ def build_taxonomy_model(
     languages = np.array([p.language for p in protos] + [""], dtype=object)
     return TaxonomyModel(
         name, taxonomy, level, codes, protos, padded_vectors, pad, pad == len(protos),
-        ExampleMemory(codes, dimension), parents,
+        examples if examples is not None else ExampleMemory(codes, vectors.shape[1]), parents,
         languages if (languages != "").any() else None,
     )  # fmt: skip
 

@@ -55,7 +55,7 @@ def fit_calibration(classifier: Classifier, rows: Sequence[GoldRow]) -> dict[str
     """Fit temperatures and similarity floors in place; returns the fitted figures."""
     texts = [row.text for row in rows]
     queries, languages = classifier.encode_queries(texts, [row.language for row in rows])
-    all_scored = classifier.score(queries, languages)
+    all_scored = classifier.score(queries, languages, texts)
     fitted: dict[str, Any] = {}
     for name in [n for n in TAXONOMY_ORDER if n in classifier.models]:
         model = classifier.models[name]

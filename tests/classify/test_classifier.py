@@ -168,3 +168,35 @@ def test_phrases_in_another_language_only_meet_texts_in_that_language(embedder) 
     assert finnish.rationale[0].similarity == pytest.approx(1.0, abs=1e-3)
     english = classifier.classify(text, languages=["en"])[0]["ecosystem"]
     assert all(e.source != "keyword:fi" for c in english.codes for e in c.rationale)
+
+
+def test_a_priority_in_a_language_no_model_reads_meets_its_own_phrases(
+    classifier: Classifier,
+) -> None:
+    # MiniLM reads English only; the Finnish phrases shipped in taxonomies/data/keywords carry it
+    assert "fi" in classifier.prototype_languages()
+    text = "Metsäteollisuus ja puunjalostus: sahatavara, sellu ja puurakentaminen"
+    result = classifier.classify([text], languages=["fi"])[0]
+    assert result["nace"].codes[0].code in {"02", "16", "17"}
+    assert any(p.language == "fi" for p in classifier.models["nace"].prototypes)
+    assert result["nabs"].codes[0].code in {"06", "08"}
+
+
+def test_conflicting_taxonomies_block_auto_acceptance() -> None:
+    from models.classifier.consistency import crosswalk_conflicts
+
+    # NACE division 10 maps to agri-food only; a text whose ecosystem came out as "digital"
+    # is inconsistent, one whose ecosystem is agri-food is not
+    scored = {
+        "nace": {"probability": np.array([[0.9, 0.1], [0.9, 0.1]])},
+        "ecosystem": {"probability": np.array([[0.8, 0.2], [0.2, 0.8]])},
+    }
+    crosswalks = {"ecosystem": np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)}
+    codes = {"nace": ["10", "62"], "ecosystem": ["agri-food", "digital"]}
+    notes = crosswalk_conflicts(scored, crosswalks, codes)
+    assert notes == [[], ["ecosystem digital does not fit NACE 10"]]
+    confident = ScoredCode("10", 0.99, 1.0, 1)
+    base = {"taxonomy": "nace", "codes": [confident], "abstained": False, "model_id": "m",
+            "taxonomy_version": "2"}  # fmt: skip
+    assert gate(Prediction(**base), 0.5, 0.5)
+    assert not gate(Prediction(**base, conflicts=notes[1]), 0.5, 0.5)

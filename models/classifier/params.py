@@ -1,0 +1,33 @@
+"""The classifier's knobs, chosen on the dev gold set (see models/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ClassifierParams:
+    """Knobs chosen on the dev gold set (see models/README.md)."""
+
+    knn_k: int = 10
+    knn_min_similarity: float = 0.5
+    knn_weight: float = 0.3
+    # weight of the NACE probabilities mapped onto NABS chapters / ecosystems
+    crosswalk_weight: dict[str, float] = field(
+        default_factory=lambda: {"nabs": 0.2, "ecosystem": 0.2}
+    )
+    # ensemble embedders: MiniLM's share of the score for English and for other languages
+    # (MiniLM is English-only, so other languages lean on multilingual USE)
+    english_weight: float = 0.5
+    other_weight: float = 0.2
+    # languages neither model reads (None: same as other_weight); MiniLM's sub-word overlap
+    # with own-language phrases beats USE's guess there
+    unread_weight: float | None = 0.8
+    # weight of the character n-gram match: English, other languages the embedder reads, and
+    # languages it does not read (there spelling shared with own-language phrases is the signal)
+    lexical_weight: dict[str, float] = field(
+        default_factory=lambda: {"en": 0.3, "read": 0.0, "unread": 2.0}
+    )
+    min_words: int = 2
+    # share of the code score taken from its three best prototypes' mean (rest: the best one)
+    support_weight: float = 0.75
