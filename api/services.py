@@ -133,4 +133,18 @@ def review_service(state: AppState):
             running.remove_examples([priority_id], taxonomy)
             running.add_examples([text], taxonomy, [codes], ids=[priority_id])
 
-    return ReviewService(state.store, on_confirmed=[teach_classifier])
+    def relearn_after_undo(priority_id: int, taxonomy: str) -> None:
+        # the undone decision's example goes; whatever reviewed labels the undo restored return
+        if state.has_service("classifier"):
+            from pipelines.classify.job import reviewed_example
+
+            running = classifier(state)
+            running.remove_examples([priority_id], taxonomy)
+            restored = reviewed_example(state.store, priority_id, taxonomy)
+            if restored is not None:
+                text, codes = restored
+                running.add_examples([text], taxonomy, [codes], ids=[priority_id])
+
+    return ReviewService(
+        state.store, on_confirmed=[teach_classifier], on_undone=[relearn_after_undo]
+    )

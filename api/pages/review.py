@@ -20,7 +20,6 @@ from api.pages.rendering import HTMLRoute, render
 from api.services import review_service
 from observatory.errors import Unauthorized
 from observatory.review.claims import claim_next
-from observatory.review.decisions import undo_last
 from observatory.review.figures import queue_stats, reviewer_stats
 from observatory.review.queue import PENDING_STATUSES, check_taxonomy
 from observatory.review.types import Action, QueueFilters
@@ -216,5 +215,5 @@ def decide_form(
 def undo_form(request: Request, state: StateDep) -> Response:
     """Undo the reviewer's last decision; its item comes back."""
     actor = _require(state, request)
-    undo_last(state.store, actor)
+    review_service(state).undo_last(actor)
     return RedirectResponse("/review?done=undo", status_code=303)

@@ -58,9 +58,9 @@ def decide(
 
 
 @router.post("/api/review/undo", summary="Undo your last decision")
-def undo(store: StoreDep, user: ReviewerUser) -> dict[str, Any]:
+def undo(state: StateDep, user: ReviewerUser) -> dict[str, Any]:
     """Undo the caller's most recent decision (a new, audited decision row)."""
-    return ReviewService(store).undo_last(user).to_dict()
+    return review_service(state).undo_last(user).to_dict()
 
 
 @router.post("/api/review/bulk-accept", summary="Accept many suggestions at once")

@@ -9,6 +9,7 @@ the core never imports ``models``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,9 +38,12 @@ from observatory.review.types import (
     QueueItem,
     Suggestion,
     TaskStatus,
+    UndoneListener,
 )
 from observatory.store.database import Store
 from observatory.users import Identity
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Action",
@@ -54,6 +58,7 @@ __all__ = [
     "ReviewService",
     "Suggestion",
     "TaskStatus",
+    "UndoneListener",
     "agreement",
     "bulk_accept",
     "claim_next",
@@ -85,6 +90,7 @@ class ReviewService:
 
     store: Store
     on_confirmed: list[ConfirmedListener] = field(default_factory=list)
+    on_undone: list[UndoneListener] = field(default_factory=list)
 
     def claim_next(
         self,
@@ -119,8 +125,14 @@ class ReviewService:
         )
 
     def undo_last(self, reviewer: Identity, *, now: datetime | None = None) -> DecisionResult:
-        """See ``undo_last``."""
-        return undo_last(self.store, reviewer, now=now)
+        """See ``undo_last``; the undone (priority, taxonomy) goes to ``on_undone``."""
+        result = undo_last(self.store, reviewer, now=now)
+        for listener in self.on_undone:
+            try:
+                listener(result.priority_id, result.taxonomy)
+            except Exception:
+                log.exception("on_undone listener %r failed", listener)
+        return result
 
     def bulk_accept(
         self,

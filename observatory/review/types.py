@@ -29,6 +29,8 @@ class Action(StrEnum):
 
 # called after a decision is committed with (priority_id, taxonomy, codes, text)
 ConfirmedListener = Callable[[int, str, list[str], str], None]
+# (priority id, taxonomy) whose reviewed labels an undo just changed
+UndoneListener = Callable[[int, str], None]
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,27 @@ def seed_examples(store: Store, classifier: Classifier) -> int:
     return added
 
 
+def reviewed_example(store: Store, priority_id: int, taxonomy: str) -> tuple[str, list[str]] | None:
+    """The text and reviewed codes in force of one (priority, taxonomy), if any."""
+    with store.transaction() as session:
+        codes = list(
+            session.scalars(
+                select(LabelRow.code)
+                .where(
+                    LabelRow.priority_id == priority_id,
+                    LabelRow.taxonomy == taxonomy,
+                    LabelRow.is_current.is_(True),
+                    LabelRow.source_kind.in_(REVIEWED_SOURCES),
+                )
+                .order_by(LabelRow.rank)
+            )
+        )
+        found = select_priorities(session, priority_ids=[priority_id])
+        if not codes or not found:
+            return None
+        return priority_text(found[0]), codes
+
+
 def classifier_from_settings(settings: Settings, *, backend: str | None = None) -> Classifier:
     """The configured classifier over the taxonomies as served (imported overlays included),
     with the calibration refitted from reviews when ``observatory calibrate`` wrote one."""

@@ -78,3 +78,9 @@ def test_a_correction_teaches_the_running_classifier(app_and_key) -> None:
     top = after["nace"]["codes"][0]
     assert top["code"] == "79"
     assert any(evidence["kind"] == "example" for evidence in top["rationale"])
+    # undoing the correction takes the example back out of the running classifier
+    undone = client.post("/api/review/undo", headers=headers)
+    assert undone.status_code == 200, undone.text
+    again = client.post("/api/classify", json={"text": TEXT, "taxonomies": ["nace"]}).json()
+    assert again["nace"]["codes"][0]["code"] == before["nace"]["codes"][0]["code"]
+    assert not any(e["kind"] == "example" for e in again["nace"]["codes"][0]["rationale"])
