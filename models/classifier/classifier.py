@@ -297,6 +297,13 @@ class Classifier:
         langs = languages if languages is not None else ["en"] * len(queries)
         self._ensure_languages(langs)
         lexical = np.array([self._lexical_weight(lang) for lang in langs], dtype=np.float32)
+        # n-grams of the texts that weigh them, computed once for the three taxonomies
+        spelled_rows = np.flatnonzero(lexical > 0) if texts is not None else np.array([], int)
+        text_grams = (
+            self._matcher.vectors([texts[row] for row in spelled_rows])
+            if len(spelled_rows)
+            else None
+        )
         out: dict[str, dict[str, np.ndarray]] = {}
         for name in [n for n in TAXONOMY_ORDER if n in self.models]:
             model = self.models[name]
@@ -306,15 +313,17 @@ class Classifier:
             proto_score, best_column, proto_max = code_scores(
                 sims, model.pad, self.params.support_weight
             )
-            if texts is not None and lexical.any():
-                spelled = np.zeros_like(sims)
-                spelled[:, :-1] = self._matcher.similarities(texts, model.lexical)
-                spelled[:, -1] = -np.inf
-                model.hide_foreign(spelled, langs)
+            if len(spelled_rows):
+                spelled = np.full((len(spelled_rows), sims.shape[1]), -np.inf, np.float32)
+                spelled[:, :-1] = self._matcher.similarities(text_grams, model.lexical)
+                model.hide_foreign(spelled, [langs[row] for row in spelled_rows])
                 # a convex mix keeps scores on one scale whatever the language's weight
-                share = (lexical / (1.0 + lexical))[:, None]
+                share = (lexical[spelled_rows] / (1.0 + lexical[spelled_rows]))[:, None]
                 spelling = code_scores(spelled, model.pad, self.params.support_weight)[0]
-                proto_score = (1.0 - share) * proto_score + share * spelling
+                proto_score = proto_score.copy()
+                proto_score[spelled_rows] = (1.0 - share) * proto_score[spelled_rows] + (
+                    share * spelling
+                )
             votes, example_best, neighbours, neighbour_sims = model.examples.votes(
                 queries, self.params.knn_k, self.params.knn_min_similarity
             )

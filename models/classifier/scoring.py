@@ -8,6 +8,7 @@ its own language (inflected forms share most of their n-grams). The classifier a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,10 +43,11 @@ class CharacterMatcher:
         )
         self._vectorizer.fit(list(corpus) or ["empty"])
 
-    def vectors(self, texts: Sequence[str]):
+    def vectors(self, texts: Sequence[str]) -> Any:
         """Unit-length sparse n-gram vectors of ``texts``."""
         return self._vectorizer.transform(list(texts))
 
-    def similarities(self, texts: Sequence[str], prototypes) -> np.ndarray:
-        """Dense (texts x prototypes) cosine similarities."""
-        return np.asarray((self.vectors(texts) @ prototypes.T).todense(), dtype=np.float32)
+    @staticmethod
+    def similarities(text_vectors: Any, prototype_vectors: Any) -> np.ndarray:
+        """Dense (texts x prototypes) cosine similarities of two ``vectors`` results."""
+        return np.asarray((text_vectors @ prototype_vectors.T).todense(), dtype=np.float32)

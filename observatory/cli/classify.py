@@ -19,18 +19,9 @@ def build_classifier(backend: str | None = None) -> Any:
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from models.classifier import Classifier
-    from models.embedders import embedder_from_settings
-    from pipelines.classify.user_calibration import user_calibration
+    from pipelines.classify.job import classifier_from_settings
 
-    current = settings()
-    embedder = embedder_from_settings(current, backend=backend)
-    return Classifier(
-        embedder,
-        calibration=user_calibration(current, embedder.model_id),
-        max_text_chars=current.max_text_chars,
-        overlay_dir=current.taxonomy_dir,
-    )
+    return classifier_from_settings(settings(), backend=backend)
 
 
 def _print_prediction(name: str, prediction: Any) -> None:

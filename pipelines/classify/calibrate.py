@@ -116,6 +116,16 @@ def choose_gate(
     return best
 
 
+def save_calibration(classifier: Classifier, folder: Path, metadata: dict[str, Any]) -> None:
+    """Write the classifier's fitted calibration, with how it was fitted, into ``folder``."""
+    classifier.calibration.metadata = metadata
+    classifier.calibration.save(
+        folder,
+        dimension=classifier.embedder.dimension,
+        taxonomy_versions={n: m.taxonomy.version for n, m in classifier.models.items()},
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     import os
@@ -137,15 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     fitted = fit_calibration(classifier, rows)
     chosen_gate = choose_gate(classifier, rows)
     out = args.out or SHIPPED_DIR / calibration_slug(embedder.model_id)
-    classifier.calibration.metadata = {
-        "fitted_on": args.gold.name,
-        "rows": len(rows),
-        "gate": chosen_gate,
-    }
-    classifier.calibration.save(
-        out,
-        dimension=embedder.dimension,
-        taxonomy_versions={n: m.taxonomy.version for n, m in classifier.models.items()},
+    save_calibration(
+        classifier, out, {"fitted_on": args.gold.name, "rows": len(rows), "gate": chosen_gate}
     )
     print(json.dumps({"calibration": str(out), "fitted": fitted, "gate": chosen_gate}, indent=2))
 

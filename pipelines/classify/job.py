@@ -215,18 +215,28 @@ def evidence_dict(evidence: Any) -> dict[str, Any]:
     }
 
 
+def reviewed_codes(
+    session: Session, priority_ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], list[str]]:
+    """Reviewed codes in force per (priority, taxonomy), in rank order."""
+    query = (
+        select(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.code)
+        .where(LabelRow.is_current.is_(True), LabelRow.source_kind.in_(REVIEWED_SOURCES))
+        .order_by(LabelRow.priority_id, LabelRow.rank)
+    )
+    if priority_ids is not None:
+        query = query.where(LabelRow.priority_id.in_(list(priority_ids)))
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for priority_id, taxonomy, code in session.execute(query):
+        grouped.setdefault((priority_id, taxonomy), []).append(code)
+    return grouped
+
+
 def seed_examples(store: Store, classifier: Classifier) -> int:
     """Give the classifier every reviewed label in force as a kNN example; returns the count."""
     added = 0
     with store.transaction() as session:
-        rows = session.execute(
-            select(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.code)
-            .where(LabelRow.is_current.is_(True), LabelRow.source_kind.in_(REVIEWED_SOURCES))
-            .order_by(LabelRow.priority_id)
-        ).all()
-        grouped: dict[tuple[int, str], list[str]] = {}
-        for priority_id, taxonomy, code in rows:
-            grouped.setdefault((priority_id, taxonomy), []).append(code)
+        grouped = reviewed_codes(session)
         texts = {
             p.id: priority_text(p)
             for p in select_priorities(session, priority_ids=[pid for pid, _ in grouped])
@@ -246,35 +256,31 @@ def seed_examples(store: Store, classifier: Classifier) -> int:
 def reviewed_example(store: Store, priority_id: int, taxonomy: str) -> tuple[str, list[str]] | None:
     """The text and reviewed codes in force of one (priority, taxonomy), if any."""
     with store.transaction() as session:
-        codes = list(
-            session.scalars(
-                select(LabelRow.code)
-                .where(
-                    LabelRow.priority_id == priority_id,
-                    LabelRow.taxonomy == taxonomy,
-                    LabelRow.is_current.is_(True),
-                    LabelRow.source_kind.in_(REVIEWED_SOURCES),
-                )
-                .order_by(LabelRow.rank)
-            )
-        )
+        codes = reviewed_codes(session, [priority_id]).get((priority_id, taxonomy))
         found = select_priorities(session, priority_ids=[priority_id])
         if not codes or not found:
             return None
         return priority_text(found[0]), codes
 
 
-def classifier_from_settings(settings: Settings, *, backend: str | None = None) -> Classifier:
-    """The configured classifier over the taxonomies as served (imported overlays included),
-    with the calibration refitted from reviews when ``observatory calibrate`` wrote one."""
+def classifier_from_settings(
+    settings: Settings, *, backend: str | None = None, for_fitting: bool = False
+) -> Classifier:
+    """The configured classifier over the taxonomies as served (imported overlays included).
+
+    Its calibration is the one refitted from reviews when ``observatory calibrate`` wrote one,
+    else the shipped one; ``for_fitting`` starts from default temperatures instead.
+    """
+    from models.classifier.calibration import Calibration
     from models.embedders import embedder_from_settings
     from observatory.taxonomy_service import load_taxonomy
     from pipelines.classify.user_calibration import user_calibration
 
     embedder = embedder_from_settings(settings, backend=backend)
     served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
-    # a calibration refitted from this deployment's reviews beats the shipped default
-    calibration = user_calibration(settings, embedder.model_id)
-    return Classifier(
-        embedder, served, calibration=calibration, max_text_chars=settings.max_text_chars
+    chosen = (
+        Calibration(embedder.model_id)
+        if for_fitting
+        else user_calibration(settings, embedder.model_id)  # reviews beat the shipped default
     )
+    return Classifier(embedder, served, calibration=chosen, max_text_chars=settings.max_text_chars)

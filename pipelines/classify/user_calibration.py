@@ -16,14 +16,19 @@ from sqlalchemy import func, select
 
 from models.classifier import Classifier
 from models.classifier.calibration import Calibration, calibration_slug
-from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import InvalidInput
 from observatory.settings import Settings
 from observatory.store import Store
 from observatory.store.tables import LabelRow
-from pipelines.classify.calibrate import choose_gate, fit_calibration
+from pipelines.classify.calibrate import choose_gate, fit_calibration, save_calibration
 from pipelines.classify.evaluation import GoldRow
-from pipelines.classify.job import REVIEWED_SOURCES, priority_text, select_priorities
+from pipelines.classify.job import (
+    REVIEWED_SOURCES,
+    classifier_from_settings,
+    priority_text,
+    reviewed_codes,
+    select_priorities,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,19 +65,12 @@ def count_reviewed_priorities(store: Store) -> int:
 def reviewed_rows(store: Store, classifier: Classifier) -> list[GoldRow]:
     """Every priority with reviewed labels in force, as gold rows at the predicted levels."""
     with store.transaction() as session:
-        labels = session.execute(
-            select(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.code)
-            .where(LabelRow.is_current.is_(True), LabelRow.source_kind.in_(REVIEWED_SOURCES))
-            .order_by(LabelRow.priority_id, LabelRow.rank)
-        ).all()
         codes: dict[int, dict[str, list[str]]] = {}
-        for priority_id, taxonomy, code in labels:
+        for (priority_id, taxonomy), found in reviewed_codes(session).items():
             if taxonomy in classifier.models:
-                by_taxonomy = codes.setdefault(priority_id, {})
-                by_taxonomy.setdefault(taxonomy, []).append(code)
-        priorities = select_priorities(session, priority_ids=list(codes))
+                codes.setdefault(priority_id, {})[taxonomy] = found
         rows = []
-        for priority in priorities:
+        for priority in select_priorities(session, priority_ids=list(codes)):
             gold = {
                 name: classifier.normalise_codes(name, found)
                 for name, found in codes[priority.id].items()
@@ -95,21 +93,14 @@ def calibrate_from_reviews(
     Returns the figures: rows per taxonomy, fitted parameters, the suggested gate and where
     the calibration was written. Refuses (InvalidInput) with too few reviewed priorities.
     """
-    from models.embedders import embedder_from_settings
-    from observatory.taxonomy_service import load_taxonomy
-
     found = count_reviewed_priorities(store)
     if found < min_priorities:
         raise InvalidInput(
             f"calibration needs reviewed labels on at least {min_priorities} priorities; "
             f"found {found}. Review more (observatory review) or lower --min-priorities"
         )
-    embedder = embedder_from_settings(settings)
-    served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
-    classifier = Classifier(
-        embedder, served, calibration=Calibration(embedder.model_id),
-        max_text_chars=settings.max_text_chars,
-    )  # fmt: skip
+    classifier = classifier_from_settings(settings, for_fitting=True)
+    embedder = classifier.embedder
     rows = reviewed_rows(store, classifier)
     per_taxonomy = {
         name: sum(1 for row in rows if row.codes.get(name)) for name in classifier.models
@@ -118,17 +109,11 @@ def calibrate_from_reviews(
     suggested_gate = choose_gate(classifier, rows)
     folder = user_calibration_dir(settings, embedder.model_id)
     if not dry_run:
-        classifier.calibration.metadata = {
-            "fitted_on": "reviewed labels",
-            "rows": len(rows),
-            "rows_per_taxonomy": per_taxonomy,
-            "gate": suggested_gate,
-        }
-        classifier.calibration.save(
-            folder,
-            dimension=embedder.dimension,
-            taxonomy_versions={n: m.taxonomy.version for n, m in classifier.models.items()},
-        )
+        save_calibration(
+            classifier, folder,
+            {"fitted_on": "reviewed labels", "rows": len(rows),
+             "rows_per_taxonomy": per_taxonomy, "gate": suggested_gate},
+        )  # fmt: skip
     return {
         "model_id": embedder.model_id,
         "priorities": len(rows),
