@@ -47,19 +47,21 @@ class Settings(BaseSettings):
     batch_size: int | None = Field(
         None, ge=1, le=4096, description="Embedding batch size; empty picks one per device."
     )
-    auto_accept_probability: float = Field(
-        0.72,
+    auto_accept_probability: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        description="Routing gate: minimum calibrated probability of the "
-        "first code for a label to be accepted without review.",
+        description="Routing gate: minimum calibrated probability of the first code for a label "
+        "to be accepted without review, for every taxonomy. Empty: each taxonomy's threshold "
+        "fitted in the calibration (`observatory calibrate` refits it from reviews).",
     )
-    auto_accept_margin: float = Field(
-        0.45,
+    auto_accept_margin: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        description="Routing gate: minimum probability margin between the first and second code "
-        "(a label whose code conflicts with the text's other taxonomies is always reviewed).",
+        description="Routing gate: minimum probability margin between the first and second code, "
+        "for every taxonomy. Empty: each taxonomy's fitted margin. A label whose code conflicts "
+        "with the text's other taxonomies is always reviewed.",
     )
     review_lease_seconds: int = Field(
         900, ge=10, description="How long a claimed review item stays with its reviewer."

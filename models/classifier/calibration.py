@@ -34,6 +34,9 @@ class TaxonomyCalibration:
     abstain_probability: float = 0.15
     # below this best prototype similarity the text resembles no code at all (gibberish)
     min_similarity: float = 0.2
+    # routing gate of this taxonomy (None: the module defaults in models.classifier.gate)
+    gate_probability: float | None = None
+    gate_margin: float | None = None
 
 
 @dataclass

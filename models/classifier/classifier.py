@@ -19,6 +19,7 @@ import numpy as np
 from models.classifier.calibration import Calibration, log_softmax, shipped_calibration
 from models.classifier.consistency import crosswalk_conflicts
 from models.classifier.explain import rolled_up, scored_code
+from models.classifier.gate import gate, gate_thresholds
 from models.classifier.languages import detect_languages
 from models.classifier.params import ClassifierParams
 from models.classifier.prototypes import Prototype, build_prototypes
@@ -118,8 +119,11 @@ class Classifier:
             return self.params.lexical_weight["read"]
         return self.params.lexical_weight["unread"]
 
-    def _ensure_languages(self, languages: Sequence[str]) -> None:
-        """Embed the deferred prototypes of ``languages`` and add them to the models."""
+    def prepare_languages(self, languages: Sequence[str]) -> None:
+        """Embed the deferred prototypes of ``languages`` and add them to the models.
+
+        Done lazily on the first text in a language; a server may call it at start-up.
+        """
         wanted = [lang for lang in dict.fromkeys(languages) if lang in self._deferred]
         if not wanted:
             return
@@ -248,6 +252,19 @@ class Classifier:
         return sum(self.models[n].examples.remove(ids) for n in self._check_taxonomies(names))
 
     # ----- classification -----
+    def gate(
+        self,
+        prediction: Prediction,
+        min_probability: float | None = None,
+        min_margin: float | None = None,
+    ) -> bool:
+        """Whether ``prediction`` may be accepted without review: explicit thresholds, else
+        the ones fitted for its taxonomy in the calibration, else the module defaults."""
+        chosen = gate_thresholds(
+            self.calibration.for_taxonomy(prediction.taxonomy), min_probability, min_margin
+        )
+        return gate(prediction, chosen.min_probability, chosen.min_margin)
+
     def classify(
         self,
         texts: Sequence[str],
@@ -295,7 +312,7 @@ class Classifier:
         it only the English prototypes count. ``texts`` adds the character n-gram match.
         """
         langs = languages if languages is not None else ["en"] * len(queries)
-        self._ensure_languages(langs)
+        self.prepare_languages(langs)
         lexical = np.array([self._lexical_weight(lang) for lang in langs], dtype=np.float32)
         # n-grams of the texts that weigh them, computed once for the three taxonomies
         spelled_rows = np.flatnonzero(lexical > 0) if texts is not None else np.array([], int)

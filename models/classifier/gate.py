@@ -1,12 +1,28 @@
-"""The routing gate: which predictions may be accepted without human review."""
+"""The routing gate: which predictions may be accepted without human review.
+
+A label is accepted automatically when its calibrated top-1 probability and the margin over the
+second code both reach a threshold. Each taxonomy has its own pair, fitted with the calibration
+(``pipelines.classify.calibrate.choose_gate``); settings may override both for every taxonomy.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from models.classifier.calibration import TaxonomyCalibration
 from models.classifier.results import Prediction
 
-# Chosen on the dev gold set (see models/README.md): auto_precision >= 0.95 at coverage >= 0.5.
+# Used only when neither the settings nor the calibration give a threshold.
 DEFAULT_MIN_PROBABILITY = 0.72
 DEFAULT_MIN_MARGIN = 0.45
+
+
+@dataclass(frozen=True)
+class GateThresholds:
+    """The two thresholds a top code must reach to be accepted without review."""
+
+    min_probability: float = DEFAULT_MIN_PROBABILITY
+    min_margin: float = DEFAULT_MIN_MARGIN
 
 
 def gate(
@@ -16,12 +32,33 @@ def gate(
 ) -> bool:
     """Auto-accept when the top code is probable enough and clearly ahead of the second.
 
-    Defaults come from settings (``auto_accept_probability``, ``auto_accept_margin``) when the
-    caller passes them, else from the module defaults. An abstained prediction never passes,
-    nor does one whose top code conflicts with the text's other taxonomies.
+    Thresholds left as None fall back to the module defaults; ``Classifier.gate`` fills them
+    from the taxonomy's calibration instead. An abstained prediction never passes, nor does one
+    whose top code conflicts with the text's other taxonomies.
     """
     if prediction.abstained or prediction.conflicts or not prediction.codes:
         return False
     probability = DEFAULT_MIN_PROBABILITY if min_probability is None else min_probability
     margin = DEFAULT_MIN_MARGIN if min_margin is None else min_margin
     return prediction.codes[0].probability >= probability and prediction.margin >= margin
+
+
+def gate_thresholds(
+    fitted: TaxonomyCalibration | None,
+    min_probability: float | None = None,
+    min_margin: float | None = None,
+) -> GateThresholds:
+    """Explicit thresholds win, then the ones fitted for the taxonomy, then the defaults."""
+    defaults = GateThresholds()
+    fitted_probability = fitted.gate_probability if fitted else None
+    fitted_margin = fitted.gate_margin if fitted else None
+    return GateThresholds(
+        next(
+            value
+            for value in (min_probability, fitted_probability, defaults.min_probability)
+            if value is not None
+        ),
+        next(
+            value for value in (min_margin, fitted_margin, defaults.min_margin) if value is not None
+        ),
+    )

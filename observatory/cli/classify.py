@@ -68,14 +68,13 @@ def register(cli: CommandLine) -> None:
         for name, figures in report["fitted"].items():
             rows = report["rows_per_taxonomy"].get(name, 0)
             typer.echo(f"  {name:<10} {rows:>5} rows  temperature {figures['temperature']:.4f}")
-        gate = report["gate"]
-        if gate:
+        for name, chosen in report["gate"].items():
             typer.echo(
-                f"gate reaching the target precision: OBSERVATORY_AUTO_ACCEPT_PROBABILITY="
-                f"{gate['min_probability']} OBSERVATORY_AUTO_ACCEPT_MARGIN={gate['min_margin']} "
-                f"(coverage {gate['min_coverage']:.2f})"
+                f"  gate {name:<10} probability >= {chosen['min_probability']}, margin >= "
+                f"{chosen['min_margin']}: accepts {chosen['coverage']:.0%} at precision "
+                f"{chosen['precision']:.3f} on these reviews"
             )
-        else:
+        if not report["gate"]:
             typer.echo("no gate threshold reaches the target precision on these reviews")
         typer.echo(
             f"written to {report['calibration']}; the next classify run uses it"
@@ -94,7 +93,7 @@ def register(cli: CommandLine) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Classify one text into NACE divisions, NABS chapters and industrial ecosystems."""
-        from models.classifier import TAXONOMY_ORDER, gate
+        from models.classifier import TAXONOMY_ORDER
 
         classifier = build_classifier(embedder)
         names = [t.strip().lower() for t in taxonomy] or list(TAXONOMY_ORDER)
@@ -102,7 +101,7 @@ def register(cli: CommandLine) -> None:
         result = classifier.classify([text], taxonomies=names, top_k=top_k)[0]
         current = settings()
         accepted = {
-            name: gate(p, current.auto_accept_probability, current.auto_accept_margin)
+            name: classifier.gate(p, current.auto_accept_probability, current.auto_accept_margin)
             for name, p in result.items()
         }
         if as_json:

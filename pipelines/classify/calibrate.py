@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from models.classifier import TAXONOMY_ORDER, Classifier, gate
+from models.classifier import TAXONOMY_ORDER, Classifier, Prediction, gate
 from models.classifier.calibration import (
     SHIPPED_DIR,
     calibration_slug,
@@ -40,6 +40,8 @@ SIMILARITY_FLOOR_SHARE = 0.8
 # abstain below the top-1 probability that only this share of real priorities falls under
 ABSTAIN_QUANTILE = 3.0
 TARGET_PRECISION = 0.95
+# the least share of labels a fitted gate accepts on the texts it is fitted on
+COVERAGE_FLOOR = 0.55
 
 
 def _gold_matrix(rows: Sequence[GoldRow], name: str, codes: list[str]) -> np.ndarray:
@@ -83,37 +85,61 @@ def fit_calibration(classifier: Classifier, rows: Sequence[GoldRow]) -> dict[str
     return fitted
 
 
+def _gate_figures(
+    pairs: Sequence[tuple[Prediction, bool]], probability: float, margin: float
+) -> tuple[float, float]:
+    """Coverage and precision of one (probability, margin) gate over (prediction, correct)."""
+    accepted = [ok for prediction, ok in pairs if gate(prediction, probability, margin)]
+    coverage = len(accepted) / len(pairs)
+    return coverage, (sum(accepted) / len(accepted) if accepted else 0.0)
+
+
 def choose_gate(
-    classifier: Classifier, rows: Sequence[GoldRow], target: float = TARGET_PRECISION
+    classifier: Classifier,
+    rows: Sequence[GoldRow],
+    target: float = TARGET_PRECISION,
+    coverage_floor: float = COVERAGE_FLOOR,
 ) -> dict[str, Any]:
-    """The (probability, margin) pair with the most coverage at precision >= target in every
-    taxonomy."""
+    """Fit each taxonomy's gate in the classifier's calibration (in place); returns the figures.
+
+    Among the (probability, margin) pairs accepting at least ``coverage_floor`` of the rows,
+    take the most precise one (ties: more coverage). Precision first, because a gate chosen
+    for the most coverage at exactly the target lets through the uncertain tail, and on new
+    text that tail is where precision drops. When no pair reaches ``target`` above the floor,
+    the taxonomy gets the pair with the most coverage at ``target``, or none at all.
+    """
     predictions = classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
-    best: dict[str, Any] = {}
-    grid = itertools.product(np.arange(0.5, 0.99, 0.02), np.arange(0.0, 0.9, 0.05))
-    for probability, margin in grid:
-        figures = {}
-        for name in classifier.models:
-            pairs = [
-                (gate(p[name], probability, margin), p[name].codes[0].code in row.codes[name])
-                for row, p in zip(rows, predictions, strict=True)
-                if row.codes.get(name)
-            ]
-            accepted = [ok for passed, ok in pairs if passed]
-            coverage = len(accepted) / len(pairs)
-            precision = sum(accepted) / len(accepted) if accepted else 0.0
-            figures[name] = {"coverage": round(coverage, 4), "precision": round(precision, 4)}
-        if all(f["precision"] >= target for f in figures.values()):
-            worst = min(f["coverage"] for f in figures.values())
-            # ties go to the stricter probability threshold: easier to explain
-            if worst >= best.get("min_coverage", -1):
-                best = {
-                    "min_probability": round(float(probability), 2),
-                    "min_margin": round(float(margin), 2),
-                    "min_coverage": worst,
-                    "figures": figures,
-                }
-    return best
+    grid = [
+        (round(float(p), 2), round(float(m), 2))
+        for p, m in itertools.product(np.arange(0.5, 0.99, 0.02), np.arange(0.0, 0.9, 0.05))
+    ]
+    chosen: dict[str, Any] = {}
+    for name in classifier.models:
+        pairs = [
+            (p[name], p[name].codes[0].code in row.codes[name])
+            for row, p in zip(rows, predictions, strict=True)
+            if row.codes.get(name) and p[name].codes
+        ]
+        if not pairs:
+            continue
+        figures = [(*_gate_figures(pairs, p, m), p, m) for p, m in grid]
+        floor = [f for f in figures if f[0] >= coverage_floor and f[1] >= target]
+        reaching = [f for f in figures if f[1] >= target and f[0] > 0]
+        if floor:
+            coverage, precision, probability, margin = max(floor, key=lambda f: (f[1], f[0]))
+        elif reaching:
+            coverage, precision, probability, margin = max(reaching, key=lambda f: (f[0], f[1]))
+        else:
+            continue
+        params = classifier.calibration.for_taxonomy(name)
+        params.gate_probability, params.gate_margin = probability, margin
+        chosen[name] = {
+            "min_probability": probability,
+            "min_margin": margin,
+            "coverage": round(coverage, 4),
+            "precision": round(precision, 4),
+        }
+    return chosen
 
 
 def save_calibration(classifier: Classifier, folder: Path, metadata: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,7 @@ def score_predictions(
     min_probability: float | None,
     min_margin: float | None,
     roll_up: Any = None,
+    accepts: Callable[[Prediction, float | None, float | None], bool] = gate,
 ) -> dict[str, Any]:
     """top1/top3/gate figures for one taxonomy (rows without gold codes are skipped)."""
     totals = {"n": 0, "top1": 0, "top3": 0, "section": 0, "auto": 0, "auto_ok": 0}
@@ -98,7 +99,7 @@ def score_predictions(
         totals["top3"] += top3
         if roll_up is not None and pred.rolled_up:
             totals["section"] += pred.rolled_up[0].code in {roll_up(g) for g in gold}
-        if gate(pred, min_probability, min_margin):
+        if accepts(pred, min_probability, min_margin):
             totals["auto"] += 1
             totals["auto_ok"] += top1
         lang = by_language.setdefault(row.language or "unknown", {"n": 0, "top1": 0, "top3": 0})
@@ -147,6 +148,7 @@ def evaluate_classification(
         report[name] = score_predictions(
             rows, predictions, name,
             min_probability=min_probability, min_margin=min_margin, roll_up=roll_up,
+            accepts=classifier.gate,
         )  # fmt: skip
     report["embedder"] = classifier.embedder.model_id
     report["seconds"] = round(time.perf_counter() - started, 3)

@@ -9,9 +9,10 @@ codes a reviewer rejected for this model version are not suggested again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.classifier import Classifier
-from models.classifier.gate import gate
 from models.classifier.results import Prediction
 from observatory import __version__
 from observatory.domain import TAXONOMY_NAMES, LabelCreate, LabelSource, LabelStatus
@@ -116,6 +116,12 @@ def classify_priorities(
             )
         ]
     version = model_version(classifier)
+
+    def accepts(prediction: Prediction) -> bool:
+        return classifier.gate(
+            prediction, settings.auto_accept_probability, settings.auto_accept_margin
+        )
+
     report = ClassifyReport(model_id=classifier.embedder.model_id, model_version=version)
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     if progress:
@@ -133,7 +139,7 @@ def classify_priorities(
             )
             for row, by_taxonomy in zip(rows, predictions, strict=True):
                 for name, prediction in by_taxonomy.items():
-                    _store_prediction(session, row, name, prediction, version, settings, report)
+                    _store_prediction(session, row, name, prediction, version, accepts, report)
                 report.priorities += 1
             record_audit(
                 session,
@@ -156,7 +162,7 @@ def _store_prediction(
     taxonomy: str,
     prediction: Prediction,
     version: str,
-    settings: Settings,
+    accepts: Callable[[Prediction], bool],
     report: ClassifyReport,
 ) -> None:
     in_force = current_labels(session, priority.id, taxonomy)
@@ -167,11 +173,9 @@ def _store_prediction(
     refused = rejected_codes(session, priority.id, taxonomy, version)
     codes = [scored for scored in prediction.codes if scored.code not in refused]
     if refused:
-        prediction = Prediction(
-            prediction.taxonomy, codes, prediction.abstained, prediction.model_id,
-            prediction.taxonomy_version, prediction.warnings, prediction.level,
-        )  # fmt: skip
-    accepted = gate(prediction, settings.auto_accept_probability, settings.auto_accept_margin)
+        # the crosswalk conflicts still hold: they are about the other taxonomies' top codes
+        prediction = dataclasses.replace(prediction, codes=codes)
+    accepted = accepts(prediction)
     labels = [
         LabelCreate(
             taxonomy=taxonomy,

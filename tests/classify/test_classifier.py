@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.classifier import Classifier, Prediction, ScoredCode, gate
+from models.classifier import (
+    Classifier,
+    GateThresholds,
+    Prediction,
+    ScoredCode,
+    TaxonomyCalibration,
+    gate,
+    gate_thresholds,
+)
 from observatory.errors import InvalidInput, NotFound
 
 DAIRY = "Manufacture of dairy products and cheese"
@@ -200,3 +208,33 @@ def test_conflicting_taxonomies_block_auto_acceptance() -> None:
             "taxonomy_version": "2"}  # fmt: skip
     assert gate(Prediction(**base), 0.5, 0.5)
     assert not gate(Prediction(**base, conflicts=notes[1]), 0.5, 0.5)
+
+
+def test_gate_thresholds_prefer_explicit_then_fitted_then_defaults() -> None:
+    fitted = TaxonomyCalibration(gate_probability=0.9, gate_margin=0.6)
+    assert gate_thresholds(fitted) == GateThresholds(0.9, 0.6)
+    assert gate_thresholds(fitted, 0.5) == GateThresholds(0.5, 0.6)
+    assert gate_thresholds(fitted, None, 0.1) == GateThresholds(0.9, 0.1)
+    assert gate_thresholds(TaxonomyCalibration()) == GateThresholds()
+    assert gate_thresholds(None, 0.3, 0.2) == GateThresholds(0.3, 0.2)
+
+
+def test_each_taxonomy_is_gated_by_its_own_fitted_thresholds(classifier: Classifier) -> None:
+    prediction = classifier.classify([DAIRY])[0]
+    nace, nabs = prediction["nace"], prediction["nabs"]
+    saved = {n: classifier.calibration.for_taxonomy(n) for n in ("nace", "nabs")}
+    try:
+        # a gate nothing can pass for NACE, one everything passes for NABS
+        classifier.calibration.taxonomies["nace"] = TaxonomyCalibration(
+            saved["nace"].temperature, gate_probability=1.0, gate_margin=1.0
+        )
+        classifier.calibration.taxonomies["nabs"] = TaxonomyCalibration(
+            saved["nabs"].temperature, gate_probability=0.0, gate_margin=0.0
+        )
+        assert not classifier.gate(nace)
+        assert classifier.gate(nabs) is (not nabs.abstained and not nabs.conflicts)
+        # settings (explicit thresholds) override both
+        assert classifier.gate(nace, 0.0, 0.0) is (not nace.abstained and not nace.conflicts)
+        assert not classifier.gate(nabs, 1.0, 1.0)
+    finally:
+        classifier.calibration.taxonomies.update(saved)

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from models.classifier import Calibration, Classifier
+from models.classifier import Calibration, Classifier, TaxonomyCalibration, gate
 from models.classifier.calibration import fit_temperature, log_softmax
 from observatory.cli import build_cli
 from observatory.errors import ConfigurationError, UnprocessableFile
+from pipelines.classify.calibrate import choose_gate
 from pipelines.classify.evaluation import evaluate_classification, read_gold
 
 ROWS = [
@@ -144,3 +145,37 @@ def test_calibration_round_trip_and_refusal(tmp_path: Path) -> None:
     assert config["dimension"] == 384 and config["package_version"] and config["built"]
     with pytest.raises(ConfigurationError, match="model-a"):
         Calibration.load(tmp_path, model_id="model-b")
+
+
+def test_chosen_gate_is_the_most_precise_above_the_coverage_floor(
+    classifier: Classifier, tmp_path: Path
+) -> None:
+    gold = write_gold(tmp_path / "gold.csv", ROWS)
+    rows, _ = read_gold(gold, classifier)
+    saved = {n: classifier.calibration.for_taxonomy(n) for n in classifier.models}
+    try:
+        classifier.calibration.taxonomies = {
+            n: TaxonomyCalibration(p.temperature, p.abstain_probability, p.min_similarity)
+            for n, p in saved.items()
+        }
+        chosen = choose_gate(classifier, rows, target=0.5, coverage_floor=0.5)
+        predictions = classifier.classify([r.text for r in rows])
+        for name, figures in chosen.items():
+            pairs = [
+                (p[name], p[name].codes[0].code in r.codes[name])
+                for r, p in zip(rows, predictions, strict=True)
+                if r.codes.get(name)
+            ]
+            accepted = [
+                ok for p, ok in pairs if gate(p, figures["min_probability"], figures["min_margin"])
+            ]
+            assert figures["coverage"] == pytest.approx(len(accepted) / len(pairs), abs=1e-4)
+            assert figures["coverage"] >= 0.5
+            assert figures["precision"] == pytest.approx(np.mean(accepted), abs=1e-4)
+            params = classifier.calibration.for_taxonomy(name)
+            assert params.gate_probability == figures["min_probability"]
+            assert classifier.gate(predictions[0][name]) == gate(
+                predictions[0][name], figures["min_probability"], figures["min_margin"]
+            )
+    finally:
+        classifier.calibration.taxonomies = saved

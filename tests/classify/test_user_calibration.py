@@ -100,3 +100,24 @@ def test_cli_reports_refusal_in_one_line(tmp_path):
         "error: calibration needs reviewed labels on at least 30 priorities; found 0. "
         "Review more (observatory review) or lower --min-priorities"
     ]
+
+
+def test_reviews_fit_a_gate_per_taxonomy_within_the_rules(reviewed_store, tmp_path):
+    settings = _settings(tmp_path)
+    report = calibrate_from_reviews(reviewed_store, settings, min_priorities=5)
+    fitted = json.loads(
+        (user_calibration_dir(settings, "all-MiniLM-L6-v2") / "calibration.json").read_text()
+    )
+    assert report["gate"], "eight clear texts must support some gate"
+    for name, chosen in report["gate"].items():
+        assert chosen["precision"] >= 0.95 and 0.0 < chosen["coverage"] <= 1.0
+        assert fitted[name]["gate_probability"] == chosen["min_probability"]
+        assert fitted[name]["gate_margin"] == chosen["min_margin"]
+    # the refitted classifier gates each taxonomy with its own pair
+    refitted = classifier_from_settings(settings)
+    for name, chosen in report["gate"].items():
+        params = refitted.calibration.for_taxonomy(name)
+        assert (params.gate_probability, params.gate_margin) == (
+            chosen["min_probability"],
+            chosen["min_margin"],
+        )
