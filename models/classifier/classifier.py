@@ -20,6 +20,7 @@ from models.classifier.calibration import Calibration, log_softmax, shipped_cali
 from models.classifier.consistency import crosswalk_conflicts
 from models.classifier.explain import rolled_up, scored_code
 from models.classifier.gate import gate, gate_thresholds
+from models.classifier.inputs import check_taxonomies, prepare_texts
 from models.classifier.languages import detect_languages
 from models.classifier.params import ClassifierParams
 from models.classifier.prototypes import Prototype, build_prototypes
@@ -152,28 +153,10 @@ class Classifier:
 
     # ----- inputs -----
     def _prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
-        if isinstance(texts, str):
-            raise InvalidInput("classify() takes a list of texts, not one string")
-        prepared, warnings = [], []
-        for position, text in enumerate(texts):
-            if not isinstance(text, str) or not text.strip():
-                raise InvalidInput(f"text {position + 1} is empty; nothing to classify")
-            notes = []
-            text = " ".join(text.split())
-            if len(text) > self.max_text_chars:
-                notes.append(f"text truncated from {len(text)} to {self.max_text_chars} characters")
-                text = text[: self.max_text_chars]
-            prepared.append(text)
-            warnings.append(notes)
-        return prepared, warnings
+        return prepare_texts(texts, self.max_text_chars)
 
     def _check_taxonomies(self, names: Sequence[str]) -> list[str]:
-        wanted = [n for n in names]
-        for name in wanted:
-            if name not in self.models:
-                known = ", ".join(self.models)
-                raise InvalidInput(f"unknown taxonomy {name!r}; choose one of: {known}")
-        return wanted
+        return check_taxonomies(names, self.models)
 
     def encode_queries(
         self, texts: list[str], languages: Sequence[str | None] | None = None
