@@ -23,4 +23,5 @@ def register(cli: CommandLine) -> None:
             return
         width = max(len(name) for name in values)
         for name, value in values.items():
-            typer.echo(f"OBSERVATORY_{name.upper():<{width}}  {value}")
+            shown = "(unset: the built-in choice)" if value is None else value
+            typer.echo(f"OBSERVATORY_{name.upper():<{width}}  {shown}")
