@@ -152,9 +152,6 @@ class Classifier:
                 del self._deferred[lang]
 
     # ----- inputs -----
-    def _prepare(self, texts: Sequence[str]) -> tuple[list[str], list[list[str]]]:
-        return prepare_texts(texts, self.max_text_chars)
-
     def _check_taxonomies(self, names: Sequence[str]) -> list[str]:
         return check_taxonomies(names, self.models)
 
@@ -220,7 +217,7 @@ class Classifier:
                 )
             vectors, texts = self._space(texts_or_vectors), [""] * len(texts_or_vectors)
         else:
-            texts, _ = self._prepare(texts_or_vectors)
+            texts, _ = prepare_texts(texts_or_vectors, self.max_text_chars)
             vectors = self._space(self.embedder.encode(texts))
         if len(codes) != len(vectors):
             raise InvalidInput(f"{len(codes)} code lists for {len(vectors)} examples")
@@ -265,7 +262,7 @@ class Classifier:
         wanted = self._check_taxonomies(
             list(self.models) if taxonomies is None else list(taxonomies)
         )
-        prepared, warnings = self._prepare(texts)
+        prepared, warnings = prepare_texts(texts, self.max_text_chars)
         if not prepared:
             return []
         queries, langs = self.encode_queries(prepared, languages)

@@ -38,9 +38,11 @@ def gate(
     """
     if prediction.abstained or prediction.conflicts or not prediction.codes:
         return False
-    probability = DEFAULT_MIN_PROBABILITY if min_probability is None else min_probability
-    margin = DEFAULT_MIN_MARGIN if min_margin is None else min_margin
-    return prediction.codes[0].probability >= probability and prediction.margin >= margin
+    chosen = gate_thresholds(None, min_probability, min_margin)
+    return (
+        prediction.codes[0].probability >= chosen.min_probability
+        and prediction.margin >= chosen.min_margin
+    )
 
 
 def gate_thresholds(
@@ -49,16 +51,13 @@ def gate_thresholds(
     min_margin: float | None = None,
 ) -> GateThresholds:
     """Explicit thresholds win, then the ones fitted for the taxonomy, then the defaults."""
+    fitted = fitted or TaxonomyCalibration()
     defaults = GateThresholds()
-    fitted_probability = fitted.gate_probability if fitted else None
-    fitted_margin = fitted.gate_margin if fitted else None
     return GateThresholds(
-        next(
-            value
-            for value in (min_probability, fitted_probability, defaults.min_probability)
-            if value is not None
-        ),
-        next(
-            value for value in (min_margin, fitted_margin, defaults.min_margin) if value is not None
-        ),
+        _first_given(min_probability, fitted.gate_probability, defaults.min_probability),
+        _first_given(min_margin, fitted.gate_margin, defaults.min_margin),
     )
+
+
+def _first_given(*values: float | None) -> float:
+    return next(value for value in values if value is not None)

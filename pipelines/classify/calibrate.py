@@ -21,7 +21,7 @@ import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -85,13 +85,22 @@ def fit_calibration(classifier: Classifier, rows: Sequence[GoldRow]) -> dict[str
     return fitted
 
 
-def _gate_figures(
+class GateCandidate(NamedTuple):
+    """One (probability, margin) pair and what it does on the fitting rows."""
+
+    coverage: float
+    precision: float
+    probability: float
+    margin: float
+
+
+def _try_gate(
     pairs: Sequence[tuple[Prediction, bool]], probability: float, margin: float
-) -> tuple[float, float]:
-    """Coverage and precision of one (probability, margin) gate over (prediction, correct)."""
+) -> GateCandidate:
+    """Coverage and precision of one gate over (prediction, top code is right) pairs."""
     accepted = [ok for prediction, ok in pairs if gate(prediction, probability, margin)]
-    coverage = len(accepted) / len(pairs)
-    return coverage, (sum(accepted) / len(accepted) if accepted else 0.0)
+    precision = sum(accepted) / len(accepted) if accepted else 0.0
+    return GateCandidate(len(accepted) / len(pairs), precision, probability, margin)
 
 
 def choose_gate(
@@ -122,22 +131,21 @@ def choose_gate(
         ]
         if not pairs:
             continue
-        figures = [(*_gate_figures(pairs, p, m), p, m) for p, m in grid]
-        floor = [f for f in figures if f[0] >= coverage_floor and f[1] >= target]
-        reaching = [f for f in figures if f[1] >= target and f[0] > 0]
-        if floor:
-            coverage, precision, probability, margin = max(floor, key=lambda f: (f[1], f[0]))
+        reaching = [c for c in (_try_gate(pairs, p, m) for p, m in grid) if c.precision >= target]
+        above_floor = [c for c in reaching if c.coverage >= coverage_floor]
+        if above_floor:
+            best = max(above_floor, key=lambda c: (c.precision, c.coverage))
         elif reaching:
-            coverage, precision, probability, margin = max(reaching, key=lambda f: (f[0], f[1]))
+            best = max(reaching, key=lambda c: (c.coverage, c.precision))
         else:
             continue
         params = classifier.calibration.for_taxonomy(name)
-        params.gate_probability, params.gate_margin = probability, margin
+        params.gate_probability, params.gate_margin = best.probability, best.margin
         chosen[name] = {
-            "min_probability": probability,
-            "min_margin": margin,
-            "coverage": round(coverage, 4),
-            "precision": round(precision, 4),
+            "min_probability": best.probability,
+            "min_margin": best.margin,
+            "coverage": round(best.coverage, 4),
+            "precision": round(best.precision, 4),
         }
     return chosen
 
