@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     batch_size: int | None = Field(
         None, ge=1, le=4096, description="Embedding batch size; empty picks one per device."
     )
+    starter_examples: bool = Field(
+        True,
+        description="Load the team's 538 labelled gold priorities (21 languages) as validated "
+        "kNN examples, so a new installation classifies with experience before any review. "
+        "False: only reviewed labels act as examples.",
+    )
     auto_accept_probability: float | None = Field(
         None,
         ge=0.0,

@@ -206,8 +206,12 @@ class Classifier:
         taxonomy: str,
         codes: Sequence[str | Sequence[str]],
         ids: Sequence[int] | None = None,
+        *,
+        texts: Sequence[str] | None = None,
     ) -> list[int]:
-        """Add validated examples; the very next ``classify`` call uses them. Returns ids."""
+        """Add validated examples; the very next ``classify`` call uses them. Returns ids.
+
+        With vectors, ``texts`` (one per vector) is what the evidence quotes."""
         model = self.models[self._check_taxonomies([taxonomy])[0]]
         if isinstance(texts_or_vectors, np.ndarray):
             if texts_or_vectors.ndim != 2 or texts_or_vectors.shape[1] != self.embedder.dimension:
@@ -215,16 +219,19 @@ class Classifier:
                     f"example vectors must have shape (n, {self.embedder.dimension}) "
                     f"from {self.embedder.model_id}; got {texts_or_vectors.shape}"
                 )
-            vectors, texts = self._space(texts_or_vectors), [""] * len(texts_or_vectors)
+            vectors = self._space(texts_or_vectors)
+            quoted = list(texts) if texts is not None else [""] * len(texts_or_vectors)
         else:
-            texts, _ = prepare_texts(texts_or_vectors, self.max_text_chars)
-            vectors = self._space(self.embedder.encode(texts))
-        if len(codes) != len(vectors):
-            raise InvalidInput(f"{len(codes)} code lists for {len(vectors)} examples")
+            quoted, _ = prepare_texts(texts_or_vectors, self.max_text_chars)
+            vectors = self._space(self.embedder.encode(quoted))
+        if len(codes) != len(vectors) or len(quoted) != len(vectors):
+            raise InvalidInput(
+                f"{len(codes)} code lists and {len(quoted)} texts for {len(vectors)} examples"
+            )
         normalised = [
             self.normalise_codes(taxonomy, [c] if isinstance(c, str) else c) for c in codes
         ]
-        return model.examples.add(vectors, normalised, texts, ids)
+        return model.examples.add(vectors, normalised, quoted, ids)
 
     def remove_examples(self, ids: Sequence[int], taxonomy: str | None = None) -> int:
         """Forget examples by id (in one taxonomy or all); returns how many were removed."""
@@ -322,7 +329,10 @@ class Classifier:
                     share * spelling
                 )
             votes, example_best, neighbours, neighbour_sims = model.examples.votes(
-                queries, self.params.knn_k, self.params.knn_min_similarity
+                queries,
+                self.params.knn_k,
+                self.params.knn_min_similarity,
+                self.params.example_prototype_similarity,
             )
             combined = np.maximum(proto_score, example_best) + self.params.knn_weight * votes
             if name in self._crosswalks and "nace" in out:

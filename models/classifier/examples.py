@@ -57,13 +57,14 @@ class ExampleMemory:
         return int(drop.sum())
 
     def votes(
-        self, queries: np.ndarray, k: int, min_similarity: float
+        self, queries: np.ndarray, k: int, min_similarity: float, prototype_similarity: float
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """kNN evidence per code: votes in [0, 1], best example similarity, neighbour rows, sims.
 
         A neighbour votes ``(sim - min_similarity) / (1 - min_similarity)`` for each of its codes,
-        so several agreeing examples add up; the best similarity lets one validated example act
-        as an extra prototype of its codes (a near-duplicate outranks loose prototype matches).
+        so several agreeing examples add up. A neighbour at ``prototype_similarity`` or above (a
+        near-duplicate text) also acts as an extra prototype of its codes through the best
+        similarity, so a reviewer's correction decides the same text's next prediction.
         """
         n = len(queries)
         if len(self) == 0:
@@ -77,6 +78,6 @@ class ExampleMemory:
         weights = np.clip((top_sims - min_similarity) / (1.0 - min_similarity), 0.0, 1.0)
         labels = self.labels[top]  # (n, k, codes)
         votes = np.einsum("nk,nkc->nc", weights, labels)
-        relevant = (labels > 0) & (top_sims[:, :, None] >= min_similarity)
+        relevant = (labels > 0) & (top_sims[:, :, None] >= prototype_similarity)
         best = np.where(relevant, top_sims[:, :, None], -np.inf).max(axis=1)
         return np.minimum(votes, 1.0), best, top, top_sims

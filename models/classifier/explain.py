@@ -27,8 +27,11 @@ def scored_code(
         if examples.labels[example_row, col] > 0:
             sim = float(scored["neighbour_sims"][row, slot])
             if sim >= min_example_similarity:
+                example_id = int(examples.ids[example_row])
+                # negative ids are the shipped starter examples, positive ones priority ids
+                source = str(example_id) if example_id > 0 else "starter"
                 evidence.append(Evidence("example", examples.texts[example_row], round(sim, 4),
-                                         str(int(examples.ids[example_row]))))  # fmt: skip
+                                         source))  # fmt: skip
     return ScoredCode(
         code=model.codes[col],
         probability=round(float(scored["probability"][row, col]), 6),

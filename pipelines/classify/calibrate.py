@@ -5,9 +5,10 @@ Two sources of labels:
 - reviewed labels in the store: ``observatory calibrate`` (``calibrate_from_reviews``) writes
   the user calibration into ``<data_dir>/calibration/<model>/``, which the classifier then
   prefers over the shipped one;
-- a GOLD.csv: ``python -m pipelines.classify.calibrate benchmarks/gold/gold_dev.csv
-  [--embedder ensemble] [--out DIR]`` writes the shipped default when ``--out`` is omitted.
-  Only ever run it on the dev split; the test split stays held out.
+- a GOLD.csv: ``python -m pipelines.classify.calibrate benchmarks/gold/gold_calib.csv
+  [--embedder ensemble] [--no-starter-examples] [--out DIR]`` writes the shipped default when
+  ``--out`` is omitted. Fit it on the calibration split: the dev split is the starter examples
+  (a dev text would find itself as a perfect neighbour) and the test split stays held out.
 
 Either way it fits one softmax temperature per taxonomy (NACE first: the others read its
 probabilities), sets the abstain thresholds and reports the gate thresholds reaching the
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,7 +34,11 @@ from models.classifier.calibration import (
     fit_temperature,
     log_softmax,
 )
+from models.classifier.starter import StarterExample, add_starter_examples, read_starter_examples
+from observatory.errors import InvalidInput
 from pipelines.classify.evaluation import GoldRow, read_gold
+
+log = logging.getLogger(__name__)
 
 # abstain when the best prototype similarity is below this share of the lowest one seen on
 # real priorities (gibberish and off-topic text sit far below)
@@ -150,6 +156,21 @@ def choose_gate(
     return chosen
 
 
+def without_starter_texts(
+    rows: Sequence[GoldRow], starters: Sequence[StarterExample]
+) -> list[GoldRow]:
+    """``rows`` minus those whose text is a starter example: fitting on them would teach the
+    classifier the confidence of a perfect neighbour, which new text never has."""
+    known = {example.text for example in starters}
+    kept = [row for row in rows if row.text not in known]
+    if len(kept) < len(rows):
+        log.warning("%d of %d rows are starter examples and are left out of the fit",
+                    len(rows) - len(kept), len(rows))  # fmt: skip
+    if not kept:
+        raise InvalidInput("every row is a starter example: fit on the calibration split instead")
+    return kept
+
+
 def save_calibration(classifier: Classifier, folder: Path, metadata: dict[str, Any]) -> None:
     """Write the classifier's fitted calibration, with how it was fitted, into ``folder``."""
     classifier.calibration.metadata = metadata
@@ -173,16 +194,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("gold", type=Path)
     parser.add_argument("--embedder", default="ensemble")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--no-starter-examples", dest="starter", action="store_false")
     args = parser.parse_args(argv)
     settings = load_settings()
     embedder = create_embedder(args.embedder, cache_dir=settings.cache_dir)
     classifier = Classifier(embedder, calibration=Calibration(embedder.model_id))
     rows, _ = read_gold(args.gold, classifier)
+    if args.starter:
+        starters = read_starter_examples()
+        add_starter_examples(classifier, starters)
+        rows = without_starter_texts(rows, starters)
     fitted = fit_calibration(classifier, rows)
     chosen_gate = choose_gate(classifier, rows)
     out = args.out or SHIPPED_DIR / calibration_slug(embedder.model_id)
     save_calibration(
-        classifier, out, {"fitted_on": args.gold.name, "rows": len(rows), "gate": chosen_gate}
+        classifier,
+        out,
+        {
+            "fitted_on": args.gold.name,
+            "rows": len(rows),
+            "starter_examples": args.starter,
+            "gate": chosen_gate,
+        },
     )
     print(json.dumps({"calibration": str(out), "fitted": fitted, "gate": chosen_gate}, indent=2))
 

@@ -7,6 +7,7 @@ codes; NACE at division or finer, scored at division level), optional ``id`` and
 from __future__ import annotations
 
 import csv
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from typing import Any
 
 from models.classifier import Classifier, Prediction, gate
 from observatory.errors import UnprocessableFile
+
+log = logging.getLogger(__name__)
 
 TAXONOMY_COLUMNS = ("nace", "nabs", "ecosystem")
 
@@ -132,6 +135,7 @@ def evaluate_classification(
     """Classify every gold text and report accuracy and gate figures per taxonomy."""
     started = time.perf_counter()
     rows, present = read_gold(path, classifier)
+    _warn_on_examples(rows, classifier)
     languages = [row.language for row in rows]
     predictions = classifier.classify(
         [row.text for row in rows], taxonomies=present, top_k=5, languages=languages
@@ -153,3 +157,18 @@ def evaluate_classification(
     report["embedder"] = classifier.embedder.model_id
     report["seconds"] = round(time.perf_counter() - started, 3)
     return report
+
+
+def _warn_on_examples(rows: Sequence[GoldRow], classifier: Classifier) -> None:
+    """Say when gold texts are also the classifier's examples: their figures are not a measure
+    on unseen text (the dev split is the starter set)."""
+    known = {text for model in classifier.models.values() for text in model.examples.texts}
+    overlap = sum(row.text in known for row in rows)
+    if overlap:
+        log.warning(
+            "%d of %d gold texts are also validated examples of the classifier (starter examples "
+            "or reviews), so they score as seen text; OBSERVATORY_STARTER_EXAMPLES=false leaves "
+            "the starter examples out",
+            overlap,
+            len(rows),
+        )

@@ -276,6 +276,7 @@ def classifier_from_settings(
     else the shipped one; ``for_fitting`` starts from default temperatures instead.
     """
     from models.classifier.calibration import Calibration
+    from models.classifier.starter import add_starter_examples, read_starter_examples
     from models.embedders import embedder_from_settings
     from observatory.taxonomy_service import load_taxonomy
     from pipelines.classify.user_calibration import user_calibration
@@ -287,4 +288,9 @@ def classifier_from_settings(
         if for_fitting
         else user_calibration(settings, embedder.model_id)  # reviews beat the shipped default
     )
-    return Classifier(embedder, served, calibration=chosen, max_text_chars=settings.max_text_chars)
+    classifier = Classifier(
+        embedder, served, calibration=chosen, max_text_chars=settings.max_text_chars
+    )
+    if settings.starter_examples:
+        add_starter_examples(classifier, read_starter_examples())
+    return classifier

@@ -147,12 +147,14 @@ def test_ensemble_routes_languages_and_reads_french(embedder, use_embedder) -> N
     assert multilingual.classify([french])[0]["ecosystem"].codes[0].code == "health"
 
 
-def test_shipped_calibrations_were_fitted_on_the_dev_set() -> None:
+def test_shipped_calibrations_were_fitted_on_the_calibration_split() -> None:
     from models.classifier import shipped_calibration
 
     for model_id in ("all-MiniLM-L6-v2", "use-multilingual-v3"):
         calibration = shipped_calibration(model_id)
-        assert calibration.metadata["fitted_on"] == "gold_dev.csv"
+        # not the dev split (the starter examples) nor the held-out test split
+        assert calibration.metadata["fitted_on"] == "gold_calib.csv"
+        assert calibration.metadata["starter_examples"] is True
         assert set(calibration.taxonomies) == {"nace", "nabs", "ecosystem"}
         assert all(0.001 < p.temperature < 1.0 for p in calibration.taxonomies.values())
 
