@@ -21,7 +21,7 @@ from models.classifier.consistency import crosswalk_conflicts
 from models.classifier.explain import rolled_up, scored_code
 from models.classifier.gate import gate, gate_thresholds
 from models.classifier.inputs import check_taxonomies, prepare_texts
-from models.classifier.languages import detect_languages
+from models.classifier.languages import detect_languages, language_group
 from models.classifier.params import ClassifierParams
 from models.classifier.prototypes import Prototype, build_prototypes
 from models.classifier.results import Prediction
@@ -114,11 +114,11 @@ class Classifier:
 
     def _lexical_weight(self, language: str) -> float:
         """Weight of the character n-gram match for a text in ``language``."""
-        if language == "en":
-            return self.params.lexical_weight["en"]
-        if language in (self.embedder.languages or ()):
-            return self.params.lexical_weight["read"]
-        return self.params.lexical_weight["unread"]
+        return self.params.lexical_weight[language_group(language, self.embedder.languages)]
+
+    def _knn_weight(self, language: str) -> float:
+        unread = language_group(language, self.embedder.languages) == "unread"
+        return self.params.unread_knn_weight if unread else self.params.knn_weight
 
     def prepare_languages(self, languages: Sequence[str]) -> None:
         """Embed the deferred prototypes of ``languages`` and add them to the models.
@@ -171,19 +171,15 @@ class Classifier:
         if not self._ensemble:
             return vectors, langs
         minilm, use = self.embedder.split(vectors)  # type: ignore[attr-defined]
-        read = set(self.embedder.languages or ())
-        unread = self.params.unread_weight
-        weight = np.array(
-            [
-                self.params.english_weight
-                if lang == "en"
-                else self.params.other_weight
-                if lang in read or unread is None
-                else unread
-                for lang in langs
-            ],
-            dtype=np.float32,
-        )[:, None]
+        by_group = {
+            "en": self.params.english_weight,
+            "read": self.params.other_weight,
+            "unread": self.params.other_weight
+            if self.params.unread_weight is None
+            else self.params.unread_weight,
+        }
+        groups = [language_group(lang, self.embedder.languages) for lang in langs]
+        weight = np.array([by_group[group] for group in groups], dtype=np.float32)[:, None]
         return np.hstack([weight * minilm, (1.0 - weight) * use]).astype(np.float32), langs
 
     # ----- examples -----
@@ -301,6 +297,7 @@ class Classifier:
         langs = languages if languages is not None else ["en"] * len(queries)
         self.prepare_languages(langs)
         lexical = np.array([self._lexical_weight(lang) for lang in langs], dtype=np.float32)
+        knn_weight = np.array([self._knn_weight(lang) for lang in langs], dtype=np.float32)
         # n-grams of the texts that weigh them, computed once for the three taxonomies
         spelled_rows = np.flatnonzero(lexical > 0) if texts is not None else np.array([], int)
         text_grams = (
@@ -334,7 +331,7 @@ class Classifier:
                 self.params.knn_min_similarity,
                 self.params.example_prototype_similarity,
             )
-            combined = np.maximum(proto_score, example_best) + self.params.knn_weight * votes
+            combined = np.maximum(proto_score, example_best) + knn_weight[:, None] * votes
             if name in self._crosswalks and "nace" in out:
                 combined = combined + self.params.crosswalk_weight.get(name, 0.0) * (
                     out["nace"]["probability"] @ self._crosswalks[name]
