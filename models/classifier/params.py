@@ -14,7 +14,7 @@ class ClassifierParams:
     knn_weight: float = 0.3
     # a validated example stands in for a prototype of its codes only when the text is nearly
     # the same; looser neighbours just vote (as prototypes they outranked the codes' own
-    # descriptions and cost 11 points of NACE top-1 on the calibration split)
+    # descriptions on any text phrased like them)
     example_prototype_similarity: float = 0.9
     # kNN weight for languages the embedder does not read: there texts in one script look
     # alike whatever their topic, so a neighbour's vote is weaker evidence (on the calibration
