@@ -23,19 +23,17 @@ DEFAULT_GOLD = Path(__file__).resolve().parent / "gold" / "gold_dev.csv"
 TAXONOMIES = ("nace", "nabs", "ecosystem")
 
 
-def _group(language: str | None, read: set[str]) -> str:
-    language = language or "en"
-    return "en" if language == "en" else "read" if language in read else "unread"
-
-
 def _top1_by_group(classifier, rows, read: set[str]) -> tuple[dict, list]:
+    from models.classifier.languages import language_group
+
     predictions = classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
     table: dict[str, dict[str, list[bool]]] = {}
     for row, prediction in zip(rows, predictions, strict=True):
         for name in TAXONOMIES:
             if row.codes.get(name):
                 hit = prediction[name].codes[0].code in row.codes[name]
-                table.setdefault(name, {}).setdefault(_group(row.language, read), []).append(hit)
+                group = language_group(row.language or "en", read)
+                table.setdefault(name, {}).setdefault(group, []).append(hit)
     return table, predictions
 
 
