@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipelines.ingest.candidates import CandidateList
 from pipelines.ingest.keywords import keywords
 from pipelines.ingest.metadata import StrategyMetadata, detect_metadata
 from pipelines.ingest.pdf_text import DEFAULT_MAX_BYTES, check_file, read_document
@@ -37,6 +38,8 @@ class Extraction:
     priorities: list[ExtractedPriority]
     keywords: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    confidence: float = 0.0  # 0..1: how sure the extraction is of its chosen list
+    candidates: list[CandidateList] = field(default_factory=list)  # the chosen one and runners-up
 
     def to_json(self) -> dict[str, Any]:
         """The documented ``extract --json`` object."""
@@ -45,6 +48,8 @@ class Extraction:
             "strategy": {**asdict(self.strategy), "keywords": self.keywords},
             "priorities": [asdict(p) for p in self.priorities],
             "warnings": list(self.warnings),
+            "confidence": self.confidence,
+            "candidates": [c.to_json() for c in self.candidates],
         }
 
 
@@ -82,7 +87,8 @@ def extract(
     for key, value in (overrides or {}).items():
         if value:
             setattr(metadata, key, value)
-    detected = select_priorities(blocks, warnings)
+    selection = select_priorities(blocks, warnings)
+    detected = list(selection.priorities)
     detected.sort(key=lambda d: -d.confidence)
     # children follow their parents so that a store sees each parent before its sub-priorities
     ordered = [d for d in detected if d.parent is None]
@@ -109,4 +115,6 @@ def extract(
         priorities=priorities,
         keywords=strategy_keywords,
         warnings=warnings,
+        confidence=selection.confidence,
+        candidates=selection.candidates,
     )

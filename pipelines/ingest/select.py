@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from rapidfuzz import fuzz
 
+from pipelines.ingest.candidates import (
+    MAX_CANDIDATE_LISTS,
+    MAX_HEADING_CHARS,
+    CandidateItem,
+    CandidateList,
+)
 from pipelines.ingest.describe import describe, listing
 from pipelines.ingest.detect import (
     Candidate,
@@ -35,6 +43,36 @@ def same_title(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(na, nb) >= MATCH
 
 
+@dataclass
+class Selection:
+    """The selected priorities, the candidate lists considered, and how sure the choice is."""
+
+    priorities: list[Detected]
+    candidates: list[CandidateList] = field(default_factory=list)
+    confidence: float = 0.0
+
+
+def candidate_lists(groups: list[Group], best: Group | None) -> list[CandidateList]:
+    """The best-scored groups (``groups`` sorted best first) as review candidate lists."""
+    result = []
+    for group in groups[:MAX_CANDIDATE_LISTS]:
+        items = tuple(
+            CandidateItem(item.title, item.page, item.detail if item.detail != item.title else "")
+            for item in group.items
+        )
+        result.append(
+            CandidateList(
+                kind=group.kind,
+                heading=" ".join(group.context.split())[:MAX_HEADING_CHARS],
+                page=min(item.page for item in group.items),
+                score=confidence(group.score),
+                chosen=group is best,
+                items=items,
+            )
+        )
+    return result
+
+
 def _overlap(group: Group, other: Group) -> float:
     hits = sum(
         1 for item in other.items if any(same_title(item.title, c.title) for c in group.items)
@@ -42,13 +80,13 @@ def _overlap(group: Group, other: Group) -> float:
     return hits / len(other.items)
 
 
-def select_priorities(blocks: list[Block], warnings: list[str]) -> list[Detected]:
+def select_priorities(blocks: list[Block], warnings: list[str]) -> Selection:
     """Detect the strategy's selected priorities (sub-priorities carry their parent's title)."""
     full_text = "\n".join(b.text for b in blocks)
     groups = candidate_groups(blocks)
     if not groups:
         warnings.append("no lists, enumerations or numbered sections found: no priorities")
-        return []
+        return Selection([])
     for group in groups:
         score_group(group, blocks, full_text)
     # groups that restate each other's items corroborate each other
@@ -63,7 +101,7 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> list[Detected
         warnings.append(
             f"no convincing statement of priorities (best candidate list scored {best.score:.1f})"
         )
-        return []
+        return Selection([], candidate_lists(groups, None), 0.0)
     chosen: list[tuple[Candidate, Group]] = [(item, best) for item in best.items]
     restated: dict[int, list[Candidate]] = {}  # best item index -> the same item said elsewhere
     for other in groups[1:]:
@@ -111,7 +149,7 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> list[Detected
                     if not any(same_title(sub.title, other) for other in siblings)
                 ]
             result.extend(subs)
-    return result
+    return Selection(result, candidate_lists(groups, best), confidence(best.score))
 
 
 def _matching_heading(

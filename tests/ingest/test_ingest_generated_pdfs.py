@@ -33,6 +33,13 @@ def test_cue_list_is_selected_and_horizontal_list_is_not(tmp_path: Path, pdfs) -
     assert result.priorities[0].pages[0] == 2
     assert all(p.keywords for p in result.priorities)
     assert result.to_json()["source"]["pages"] == 4
+    chosen = [c for c in result.candidates if c.chosen]
+    assert len(chosen) == 1 and [i.title for i in chosen[0].items][:3] == titles[:3]
+    assert all(i.page == 2 for i in chosen[0].items)
+    assert 0.0 < result.confidence <= 1.0
+    data = result.to_json()
+    assert data["confidence"] == result.confidence
+    assert data["candidates"][0]["items"][0]["page"] >= 1
 
 
 def test_two_up_page_is_read_left_then_right(tmp_path: Path, pdfs) -> None:
