@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from observatory.cli import build_cli
+from cli import build_cli
 from observatory.domain import LabelCreate, PriorityCreate, StrategyCreate
 from observatory.settings import load_settings
 from observatory.store.labels import add_labels, current_labels, retire_labels

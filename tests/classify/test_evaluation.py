@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from cli import build_cli
 from models.classifier import Calibration, Classifier, TaxonomyCalibration, gate
 from models.classifier.calibration import fit_temperature, log_softmax
-from observatory.cli import build_cli
 from observatory.errors import ConfigurationError, UnprocessableFile
 from pipelines.classify.calibrate import choose_gate
 from pipelines.classify.evaluation import evaluate_classification, read_gold
@@ -95,7 +95,7 @@ def test_evaluate_command_prints_the_report(tmp_path: Path, cli_env: dict[str, s
 
 
 def test_cli_errors_exit_non_zero(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    from observatory.cli import main
+    from cli import main
 
     gold = write_gold(tmp_path / "gold.csv", ROWS, ["id", "nace"])
     for argv in (

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from observatory.cli import build_cli
+from cli import build_cli
 from observatory.errors import InvalidInput, UnprocessableFile
 from observatory.settings import Settings, load_settings
 from observatory.store import SQLStore

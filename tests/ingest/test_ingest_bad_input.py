@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfWriter
 from typer.testing import CliRunner
 
-from observatory.cli import build_cli
+from cli import build_cli
 from observatory.errors import UnprocessableFile
 from pipelines.ingest.extract import extract
 

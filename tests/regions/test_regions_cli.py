@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from observatory.cli import build_cli
+from cli import build_cli
 from observatory.errors import InvalidInput, NotFound
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from observatory.cli import main
+from cli import main
 from observatory.review import doubt_score, enqueue
 from observatory.store.tables import PriorityRow, ReviewDecisionRow, ReviewTaskRow
 from tests.store_fixtures import SEED_TOP_PROBABILITY

@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json, settings
+from cli import CommandLine
+from cli.common import print_json, settings
 
 EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexical (baseline)."
 
@@ -16,9 +16,6 @@ EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexic
 def build_classifier(backend: str | None = None) -> Any:
     """The configured classifier (embedder from settings unless ``backend`` overrides it),
     calibrated from reviews when ``observatory calibrate`` has been run."""
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from pipelines.classify.job import classifier_from_settings
 
     return classifier_from_settings(settings(), backend=backend)
@@ -47,9 +44,6 @@ def register(cli: CommandLine) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Refit the classifier's calibration from reviewed labels (used from the next run)."""
-        import os
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from observatory.store import open_store
         from pipelines.classify.user_calibration import calibrate_from_reviews
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json, settings
+from cli import CommandLine
+from cli.common import print_json, settings
 from observatory.errors import ObservatoryError
 
 API_KEY = typer.Option(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import settings
+from cli import CommandLine
+from cli.common import settings
 
 
 def register(cli: CommandLine) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -64,13 +65,15 @@ def build_cli() -> typer.Typer:
 
     cli = CommandLine(root=root)
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"observatory.cli.{name}")
+        module = importlib.import_module(f"{__name__}.{name}")
         module.register(cli)
     return root
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; user errors print one line and exit non-zero."""
+    # the shipped models must never trigger a download; an explicit HF_HUB_OFFLINE=0 still wins
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = build_cli()
     try:

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json, settings
+from cli import CommandLine
+from cli.common import print_json, settings
 from observatory.errors import InvalidInput
 
 MaxMb = Annotated[

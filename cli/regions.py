@@ -6,8 +6,8 @@ from typing import Any
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json
+from cli import CommandLine
+from cli.common import print_json
 
 _VERSION_HELP = "NUTS version: 2024 or 2021."
 _UK_HELP = "Also load the United Kingdom's NUTS 2018 regions (absent from NUTS 2021 and 2024)."

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json, settings
+from cli import CommandLine
+from cli.common import print_json, settings
 from observatory.errors import InvalidInput
 
 

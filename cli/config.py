@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json, settings
+from cli import CommandLine
+from cli.common import print_json, settings
 
 
 def register(cli: CommandLine) -> None:

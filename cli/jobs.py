@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from observatory.cli import CommandLine
-from observatory.cli.common import print_json, settings
+from cli import CommandLine
+from cli.common import print_json, settings
 from observatory.errors import InvalidInput
 
 if TYPE_CHECKING:
