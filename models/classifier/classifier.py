@@ -325,7 +325,10 @@ class Classifier:
                 proto_score[spelled_rows] = (1.0 - share) * proto_score[spelled_rows] + (
                     share * spelling
                 )
-            votes, example_best, neighbours, neighbour_sims = model.examples.votes(
+            # one snapshot for the votes and their evidence: a concurrent add/remove of
+            # examples must not shift the neighbour rows explain.scored_code reads
+            examples = model.examples.snapshot()
+            votes, example_best, neighbours, neighbour_sims = examples.votes(
                 queries,
                 self.params.knn_k,
                 self.params.knn_min_similarity,
@@ -346,6 +349,7 @@ class Classifier:
                 "proto_max": proto_max,
                 "neighbours": neighbours,
                 "neighbour_sims": neighbour_sims,
+                "examples": examples,  # the rows "neighbours" index
             }
         return out
 

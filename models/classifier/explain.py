@@ -22,7 +22,7 @@ def scored_code(
         Evidence("prototype", proto.text, round(float(scored["proto_max"][row, col]), 4),
                  proto.kind)
     ]  # fmt: skip
-    examples = model.examples
+    examples = scored.get("examples", model.examples)  # the snapshot the votes used
     for slot, example_row in enumerate(scored["neighbours"][row]):
         if examples.labels[example_row, col] > 0:
             sim = float(scored["neighbour_sims"][row, slot])
