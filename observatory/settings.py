@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     max_pdf_mb: int = Field(
         200, ge=1, description="PDFs larger than this many MiB are refused without being read."
     )
+    max_pdf_inflated_mb: int = Field(
+        512,
+        ge=1,
+        description="PDFs whose streams inflate to more than this many MiB are refused "
+        "(decompression bombs); checked before the PDF is parsed.",
+    )
+    max_pdf_pages: int = Field(
+        2000, ge=1, description="PDFs with more pages than this are refused before reading them."
+    )
     max_text_chars: int = Field(
         20000, ge=100, description="Longer texts are truncated (with a warning) before embedding."
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from observatory.errors import UnprocessableFile
 from pipelines.ingest.page_layout import Line, PageText
 from pipelines.ingest.page_reader import read_pages
+from pipelines.ingest.pdf_limits import check_inflated_size, check_page_count, configured_limits
 
 __all__ = ["DocumentText", "Line", "PageText", "check_file", "read_document"]
 
@@ -82,11 +83,15 @@ def read_document(
     from pdfminer.pdfparser import PDFSyntaxError
 
     check_file(path, max_bytes)
+    max_inflated, max_pages = configured_limits()
+    check_inflated_size(path, max_inflated)
     warnings: list[str] = []
     pages: list[PageText] = []
     try:
         with pdfplumber.open(path) as pdf:
+            check_page_count(str(path), _declared_page_count(pdf), max_pages)
             page_count = len(pdf.pages)
+            check_page_count(str(path), page_count, max_pages)
             if page_count == 0:
                 raise UnprocessableFile(str(path), "the PDF has zero pages")
             pages, page_warnings = read_pages(pdf, str(path), page_count, workers)
@@ -111,6 +116,17 @@ def read_document(
             "scanned pages were skipped"
         )
     return DocumentText(str(path), page_count, pages, warnings, running)
+
+
+def _declared_page_count(pdf: object) -> int:
+    """The page tree's /Count, read before pdfplumber builds an object per page."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        root = resolve1(pdf.doc.catalog["Pages"])  # type: ignore[attr-defined]
+        return int(resolve1(root["Count"]))
+    except Exception:  # no or odd page tree: the real page count is checked next
+        return 0
 
 
 def _is_encryption_error(exc: BaseException) -> bool:
