@@ -27,6 +27,8 @@ ROUTER_MODULES = (
     "api.routes.export",
     "api.routes.review",
     "api.routes.classify",
+    "api.routes.documents",
+    "api.routes.extraction_reviews",
     *PAGE_ROUTER_MODULES,
 )
 

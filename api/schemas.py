@@ -37,6 +37,13 @@ class StrategyBrief(BaseModel):
     nuts_code: str | None = None
     country: str | None = None
     period: str | None = None
+    extraction_status: str = Field(
+        "none",
+        description="Whether a person checked the extracted priorities: 'pending' (waiting in "
+        "the extraction review queue: the priorities are unreviewed), 'reviewed', 'automatic' "
+        "(confident extraction, not reviewed) or 'none' (typed or imported priorities).",
+    )
+    pdf_url: str | None = Field(None, description="The strategy's PDF, when one was ingested.")
 
 
 class ExplanationPublic(BaseModel):
@@ -62,6 +69,14 @@ class PriorityPublic(BaseModel):
     labels: list[LabelPublic]
     score: float | None = None
     explanation: ExplanationPublic | None = None
+    extraction_reviewed: bool = Field(
+        True,
+        description="False while the strategy's extraction waits for review: the priority may "
+        "be wrong, and its tags are never auto-accepted.",
+    )
+    source_url: str | None = Field(
+        None, description="The page of the strategy's PDF this priority was read from."
+    )
 
 
 class LabelHistoryPublic(BaseModel):
@@ -250,3 +265,34 @@ class BulkAcceptCreate(ClaimCreate):
 
     min_probability: float = Field(ge=0.0, le=1.0)
     dry_run: bool = True
+
+
+class ReviewedItemCreate(BaseModel):
+    """A priority of a reviewed extraction list."""
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field("", max_length=20_000)
+    pages: list[int] = Field(default_factory=list, max_length=500)
+    parent: str | None = Field(None, max_length=500)
+    priority_id: int | None = Field(
+        None, ge=1, description="The stored priority this item continues (kept with its tags)."
+    )
+    merged_ids: list[int] = Field(
+        default_factory=list, max_length=200, description="Stored priorities folded into it."
+    )
+
+
+class ExtractionDecisionCreate(BaseModel):
+    """The reviewer's list for a strategy: the priorities it really selects, in order."""
+
+    chosen_list: int | None = Field(
+        None, ge=0, description="Position of the candidate list the reviewer started from."
+    )
+    items: list[ReviewedItemCreate] = Field(min_length=1, max_length=200)
+    comment: str | None = Field(None, max_length=2000)
+
+
+class ExtractionRequestCreate(BaseModel):
+    """Ask for an extraction review of a strategy."""
+
+    comment: str | None = Field(None, max_length=2000)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from observatory.documents import source_page_url
 from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import InvalidInput
 from observatory.search import Catalog, SearchRequest, SearchService
@@ -27,6 +28,8 @@ COLUMNS = (
     "description",
     "keywords",
     "pages",
+    "source_url",
+    "extraction_status",
     "strategy_id",
     "strategy_title",
     "region",
@@ -41,15 +44,23 @@ COLUMNS = (
 MAX_EXPORT_ROWS = 1_000_000
 
 
-def export_record(catalog: Catalog, row: int) -> dict[str, Any]:
-    """One priority as a flat record: labels per taxonomy with status and provenance."""
+def export_record(catalog: Catalog, row: int, base_url: str = "") -> dict[str, Any]:
+    """One priority as a flat record: labels per taxonomy with status and provenance.
+
+    ``source_url`` opens the strategy's PDF at the priority's first page (``base_url`` makes it
+    absolute); ``extraction_status`` 'pending' marks a priority no person has checked yet.
+    """
     strategy = catalog.strategies[int(catalog.strategy_ids[row])]
+    status = getattr(strategy, "extraction_status", "none")
+    page_url = source_page_url(strategy.id, catalog.pages[row]) if status != "none" else None
     record: dict[str, Any] = {
         "priority_id": int(catalog.ids[row]),
         "title": catalog.titles[row],
         "description": catalog.descriptions[row],
         "keywords": "; ".join(catalog.keywords[row]),
         "pages": "; ".join(str(p) for p in catalog.pages[row]),
+        "source_url": f"{base_url}{page_url}" if page_url else "",
+        "extraction_status": status,
         "strategy_id": strategy.id,
         "strategy_title": strategy.title,
         "region": strategy.region,
@@ -77,11 +88,12 @@ def selected_rows(service: SearchService, request: SearchRequest) -> tuple[Catal
     return page.catalog, page.rows()[:MAX_EXPORT_ROWS].tolist()
 
 
-def render(catalog: Catalog, rows: list[int], fmt: str) -> bytes:
-    """The export file's bytes in ``fmt`` (csv, json or xlsx)."""
+def render(catalog: Catalog, rows: list[int], fmt: str, base_url: str = "") -> bytes:
+    """The export file's bytes in ``fmt`` (csv, json or xlsx); ``base_url`` (e.g.
+    ``https://observatory.example``) makes the ``source_url`` links absolute."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}")
-    records = (export_record(catalog, row) for row in rows)
+    records = (export_record(catalog, row, base_url) for row in rows)
     if fmt == "json":
         return json.dumps(list(records), ensure_ascii=False, indent=1).encode("utf-8")
     if fmt == "csv":

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
         "for every taxonomy. Empty: each taxonomy's fitted margin. A label whose code conflicts "
         "with the text's other taxonomies is always reviewed.",
     )
+    extraction_review_below: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Extraction review threshold: a strategy whose extraction confidence (the "
+        "extractor's fitted probability that its chosen list is the strategy's selection) is "
+        "below this waits in the extraction review queue, its priorities shown as unreviewed "
+        "and their tags never auto-accepted. 0.5 is that model's decision boundary; 1 sends "
+        "every extraction to review, 0 none.",
+    )
     review_lease_seconds: int = Field(
         900, ge=10, description="How long a claimed review item stays with its reviewer."
     )
@@ -127,6 +137,16 @@ class Settings(BaseSettings):
     def cache_dir(self) -> Path:
         """Folder of the embedding cache."""
         return self.data_dir / "cache"
+
+    @property
+    def pdf_dir(self) -> Path:
+        """Folder of the ingested PDFs, each named by its SHA-256 (``<sha256>.pdf``)."""
+        return self.data_dir / "pdfs"
+
+    @property
+    def page_image_dir(self) -> Path:
+        """Folder of the PDF pages drawn as PNG for the extraction review (a cache)."""
+        return self.data_dir / "page-images"
 
     @property
     def taxonomy_dir(self) -> Path:

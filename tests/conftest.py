@@ -10,12 +10,16 @@ disk cache; never mutate the shared instances.
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 # models ship inside PyPI packages; nothing may be fetched from the hub during tests
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# jobs called without explicit settings (ingest keeps each PDF in the data dir) must not write
+# into the working directory
+os.environ.setdefault("OBSERVATORY_DATA_DIR", tempfile.mkdtemp(prefix="observatory-test-data-"))
 
 # ``store`` (SQLite, and PostgreSQL when OBSERVATORY_TEST_POSTGRES_URL is set) and ``seeded_store``
 pytest_plugins = ["tests.store_fixtures"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.auth import ReadAccess
@@ -22,6 +22,7 @@ router = APIRouter(prefix="/api", tags=["export"])
     responses={200: {"content": {media: {} for media in FORMATS.values()}}},
 )
 def export(
+    request: Request,
     search: SearchDep,
     _reader: ReadAccess,
     filters: FiltersDep,
@@ -30,11 +31,11 @@ def export(
     format: Annotated[str, Query(pattern="^(csv|json|xlsx)$")] = "csv",
 ) -> Response:
     """Every priority matching the filters (same as ``/api/priorities``) with labels and
-    provenance."""
+    provenance; ``source_url`` opens the PDF at the priority's page."""
     check_text(q)
     catalog, rows = selected_rows(search, SearchRequest(q=q, filters=filters, sort=sort))
     return Response(
-        render(catalog, rows, format),
+        render(catalog, rows, format, base_url=str(request.base_url).rstrip("/")),
         media_type=FORMATS[format],
         headers={"Content-Disposition": f'attachment; filename="priorities.{format}"'},
     )

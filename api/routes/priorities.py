@@ -18,7 +18,9 @@ from api.schemas import (
     PriorityPublic,
     StrategyBrief,
 )
+from observatory.documents import pdf_url, source_page_url
 from observatory.errors import InvalidInput
+from observatory.extraction import ExtractionStatus
 from observatory.search import Catalog, LabelInfo, PriorityFilters, SearchRequest, make_filters
 from observatory.search.service import MAX_LIMIT
 from observatory.store.audit import audit_history
@@ -106,19 +108,44 @@ def label_public(label: LabelInfo, catalog_taxonomies: dict[str, Taxonomy]) -> L
     )
 
 
+def strategy_brief(strategy: object) -> StrategyBrief:
+    """A strategy (catalog ``StrategyInfo`` or ``StrategyRow``) as the API shows it."""
+    status = getattr(strategy, "extraction_status", None) or ExtractionStatus.NONE.value
+    strategy_id = int(strategy.id)  # type: ignore[attr-defined]
+    return StrategyBrief(
+        id=strategy_id,
+        title=strategy.title,  # type: ignore[attr-defined]
+        region=strategy.region,  # type: ignore[attr-defined]
+        nuts_code=strategy.nuts_code,  # type: ignore[attr-defined]
+        country=strategy.country,  # type: ignore[attr-defined]
+        period=strategy.period,  # type: ignore[attr-defined]
+        extraction_status=status,
+        pdf_url=pdf_url(strategy_id) if status != ExtractionStatus.NONE.value else None,
+    )
+
+
+def provenance_fields(brief: StrategyBrief, pages: list[int]) -> dict[str, object]:
+    """``extraction_reviewed`` and ``source_url`` of a priority of this strategy."""
+    return {
+        "extraction_reviewed": brief.extraction_status != ExtractionStatus.PENDING.value,
+        "source_url": source_page_url(brief.id, pages) if brief.pdf_url else None,
+    }
+
+
 def priority_public(
     catalog: Catalog, row: int, served: dict[str, Taxonomy], **extra: object
 ) -> PriorityPublic:
     """A catalog row as a ``PriorityPublic``."""
-    strategy = catalog.strategies[int(catalog.strategy_ids[row])]
+    brief = strategy_brief(catalog.strategies[int(catalog.strategy_ids[row])])
     return PriorityPublic(
         id=int(catalog.ids[row]),
         title=catalog.titles[row],
         description=catalog.descriptions[row],
         keywords=catalog.keywords[row],
         language=catalog.language.value(row),
-        strategy=StrategyBrief(**strategy.__dict__),
+        strategy=brief,
         labels=[label_public(label, served) for label in catalog.labels[row]],
+        **provenance_fields(brief, catalog.pages[row]),
         **extra,
     )
 
@@ -173,20 +200,15 @@ def read_priority(
         for label in sorted(row.labels, key=lambda x: (x.taxonomy, x.rank or 0, x.id))
         if label.is_current
     ]
+    brief = strategy_brief(strategy)
     return PriorityDetail(
         id=row.id,
         title=row.title,
         description=row.description,
         keywords=list(row.keywords or []),
         language=row.language,
-        strategy=StrategyBrief(
-            id=strategy.id,
-            title=strategy.title,
-            region=strategy.region,
-            nuts_code=strategy.nuts_code,
-            country=strategy.country,
-            period=strategy.period,
-        ),
+        strategy=brief,
+        **provenance_fields(brief, list(row.pages or [])),
         labels=[label_public(label, served) for label in current],
         pages=list(row.pages or []),
         confidence=row.confidence,

@@ -56,6 +56,7 @@ class StrategyInfo:
     nuts_code: str | None
     country: str | None
     period: str | None
+    extraction_status: str = "none"  # observatory.extraction.ExtractionStatus
 
 
 class Categorical:
@@ -185,6 +186,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
                 StrategyRow.nuts_code,
                 StrategyRow.country,
                 StrategyRow.period,
+                StrategyRow.extraction_status,
             ).where(StrategyRow.is_current.is_(True))
         ).all()
         priority_rows = session.execute(

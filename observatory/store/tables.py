@@ -58,6 +58,14 @@ class StrategyRow(Base):
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # where the selected priorities came from and whether a person checked them:
+    # none (typed or imported), automatic, pending (in the extraction review queue), reviewed
+    extraction_status: Mapped[str] = mapped_column(
+        String(20), default="none", server_default="none", index=True
+    )
+    extraction_confidence: Mapped[float | None] = mapped_column(Float)
+    # the PDF every version read from this file keeps (``sha256`` moves to the newest of them)
+    source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
 
     priorities: Mapped[list[PriorityRow]] = relationship(
         back_populates="strategy", order_by="PriorityRow.rank"
@@ -267,3 +275,43 @@ class PartnershipRegionRow(Base):
     role: Mapped[str] = mapped_column(String(20))
 
     partnership: Mapped[PartnershipRow] = relationship(back_populates="regions")
+
+
+class ExtractionCandidateRow(Base):
+    """One candidate list an extraction considered for a strategy version (the chosen one and
+    its runners-up), with the page it starts on and its score; ``items`` holds
+    ``{title, page, description}`` objects."""
+
+    __tablename__ = "extraction_candidates"
+    __table_args__ = (UniqueConstraint("strategy_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    heading: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ExtractionReviewRow(Base):
+    """A request for, or a decision of, an extraction review (append-only).
+
+    A decision keeps the reviewed list (``items``: ``{title, description, pages, parent}``)
+    under the PDF's ``sha256``, so that re-ingesting the same file keeps it.
+    """
+
+    __tablename__ = "extraction_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id"), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # "request" | "decide"
+    actor: Mapped[str] = mapped_column(String(100))
+    chosen_position: Mapped[int | None] = mapped_column(Integer)
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

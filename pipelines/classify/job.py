@@ -25,6 +25,7 @@ from models.classifier.results import Prediction
 from observatory import __version__
 from observatory.domain import TAXONOMY_NAMES, LabelCreate, LabelSource, LabelStatus
 from observatory.errors import InvalidInput
+from observatory.extraction import unreviewed_strategy_ids
 from observatory.review import doubt_score, enqueue, rejected_codes
 from observatory.settings import Settings
 from observatory.store import Store
@@ -137,9 +138,12 @@ def classify_priorities(
                 top_k=top_k,
                 languages=[row.language for row in rows],
             )
+            # priorities of an extraction waiting for review are never auto-accepted
+            unsure = unreviewed_strategy_ids(session, [row.strategy_id for row in rows])
             for row, by_taxonomy in zip(rows, predictions, strict=True):
+                gate = (lambda _prediction: False) if row.strategy_id in unsure else accepts
                 for name, prediction in by_taxonomy.items():
-                    _store_prediction(session, row, name, prediction, version, accepts, report)
+                    _store_prediction(session, row, name, prediction, version, gate, report)
                 report.priorities += 1
             record_audit(
                 session,

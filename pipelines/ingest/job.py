@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from observatory.errors import ObservatoryError, UnprocessableFile
+from observatory.settings import Settings, load_settings
 from pipelines.ingest.extract import Extraction, extract, file_sha256
 from pipelines.ingest.pdf_text import DEFAULT_MAX_BYTES, check_file
 
@@ -16,7 +17,8 @@ class IngestOutcome:
     """What happened to one file."""
 
     path: str
-    status: str  # "created" | "new version" | "unchanged" | "failed"
+    status: str  # "created" | "new version" | "unchanged" | "re-extracted" | "reviewed list kept"
+    # | "failed"
     strategy_id: int | None = None
     version: int | None = None
     priorities: int = 0
@@ -34,10 +36,24 @@ def collect_pdfs(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def save_extraction(store: object, extraction: Extraction, *, actor: str = "ingest") -> tuple:
-    """Store one extraction in its own transaction; returns the store's ``SaveResult``."""
+def save_extraction(
+    store: object,
+    extraction: Extraction,
+    *,
+    actor: str = "ingest",
+    settings: Settings | None = None,
+) -> tuple:
+    """Store one extraction in its own transaction; returns the store's ``SaveResult``.
+
+    The PDF is kept in the data dir, and the candidate lists and confidence go with the new
+    strategy version (which waits for an extraction review when the confidence is low).
+    """
     from observatory.domain import PriorityCreate, StrategyCreate
     from observatory.store.strategies import save_strategy
+    from pipelines.ingest.provenance import keep_source, record_new_extraction
+
+    settings = settings or load_settings()
+    keep_source(extraction, settings)
 
     meta = extraction.strategy
     strategy = StrategyCreate(
@@ -66,7 +82,26 @@ def save_extraction(store: object, extraction: Extraction, *, actor: str = "inge
         for p in extraction.priorities
     ]
     with store.transaction(write=True) as session:  # type: ignore[attr-defined]
-        return save_strategy(session, strategy, priorities, actor=actor)
+        result = save_strategy(session, strategy, priorities, actor=actor)
+        if result.created:
+            record_new_extraction(session, result.strategy_id, extraction, settings, actor)
+        return result
+
+
+def reextract_stored(
+    store: object,
+    extraction: Extraction,
+    *,
+    actor: str = "ingest",
+    settings: Settings | None = None,
+) -> tuple[int, int, str]:
+    """Apply a fresh extraction of stored bytes (a reviewed list is kept; see ``provenance``)."""
+    from pipelines.ingest.provenance import keep_source, refresh_extraction
+
+    settings = settings or load_settings()
+    keep_source(extraction, settings)
+    with store.transaction(write=True) as session:  # type: ignore[attr-defined]
+        return refresh_extraction(session, extraction, settings, actor)
 
 
 def _already_stored(store: object, sha256: str) -> tuple[int, int] | None:
@@ -84,15 +119,28 @@ def ingest_file(
     overrides: dict[str, str | None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     actor: str = "ingest",
+    settings: Settings | None = None,
+    reextract: bool = False,
 ) -> IngestOutcome:
-    """Extract and store one PDF; unreadable files come back as ``failed`` with the reason."""
+    """Extract and store one PDF; unreadable files come back as ``failed`` with the reason.
+
+    Bytes already stored are not read again, unless ``reextract``: then the fresh extraction
+    replaces an unreviewed one, and a reviewed list is kept.
+    """
     try:
         check_file(path, max_bytes)
         stored = _already_stored(store, file_sha256(path))
-        if stored is not None:  # same bytes: nothing to extract or write
+        if stored is not None and not reextract:  # same bytes: nothing to extract or write
             return IngestOutcome(str(path), "unchanged", stored[0], stored[1])
         extraction = extract(path, max_bytes=max_bytes, overrides=overrides)
-        result = save_extraction(store, extraction, actor=actor)
+        if stored is not None:
+            strategy_id, version, status = reextract_stored(
+                store, extraction, actor=actor, settings=settings
+            )
+            return IngestOutcome(
+                str(path), status, strategy_id, version, len(extraction.priorities)
+            )
+        result = save_extraction(store, extraction, actor=actor, settings=settings)
     except UnprocessableFile as exc:
         return IngestOutcome(str(path), "failed", reason=exc.reason)
     except ObservatoryError as exc:
@@ -112,11 +160,20 @@ def ingest_paths(
     overrides: dict[str, str | None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_done: Callable[[IngestOutcome], None] | None = None,
+    settings: Settings | None = None,
+    reextract: bool = False,
 ) -> list[IngestOutcome]:
     """Ingest every file (folders expanded); a failure never stops the others."""
     outcomes = []
     for path in collect_pdfs(paths):
-        outcome = ingest_file(store, path, overrides=overrides, max_bytes=max_bytes)
+        outcome = ingest_file(
+            store,
+            path,
+            overrides=overrides,
+            max_bytes=max_bytes,
+            settings=settings,
+            reextract=reextract,
+        )
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
