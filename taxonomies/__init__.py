@@ -5,6 +5,7 @@ versions imported from Eurostat's official files (see ``taxonomies.eurostat``) a
 overlays and served by ``load(name, overlay_dir=...)`` instead.
 """
 
+from taxonomies.codes import Code
 from taxonomies.crosswalk import ecosystem_nace_crosswalk, nace_ecosystems
 from taxonomies.errors import (
     TaxonomyError,
@@ -14,7 +15,7 @@ from taxonomies.errors import (
     UnknownTaxonomy,
 )
 from taxonomies.loader import available, canonical_name, load, overlay_path, save
-from taxonomies.model import Code, Taxonomy
+from taxonomies.model import Taxonomy
 
 __all__ = [
     "Code",

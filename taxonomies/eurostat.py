@@ -17,8 +17,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from taxonomies.codes import Code, thaw
 from taxonomies.errors import TaxonomyFileError, TaxonomyValidationError
-from taxonomies.model import Code, Taxonomy, thaw
+from taxonomies.model import Taxonomy
 
 NACE_LEVELS = ("section", "division", "group", "class")
 # A complete file has exactly these many codes at the top two levels.

@@ -10,9 +10,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from taxonomies.codes import Code
 from taxonomies.errors import TaxonomyError, UnknownTaxonomy
 from taxonomies.keywords import fingerprint, read_keyword_files, with_language_keywords
-from taxonomies.model import Code, Taxonomy
+from taxonomies.model import CROSSWALK_KEYS, Taxonomy
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 KEYWORDS_DIR = DATA_DIR / "keywords"
@@ -94,12 +95,18 @@ def _cached(path: Path, kind: str, *, built_in: Taxonomy | None = None) -> Taxon
         taxonomy = merge_descriptions(taxonomy, built_in)
     # The ecosystems' crosswalk is checked against the built-in NACE here, against an
     # imported NACE in load().
-    taxonomy.validate()
+    taxonomy.validate(built_in_references(taxonomy))
     with _cache_lock:
         for stale in [k for k in _cache if k[0] == key[0] and k[3] == kind]:
             del _cache[stale]
         _cache[key] = taxonomy
     return taxonomy
+
+
+def built_in_references(taxonomy: Taxonomy) -> dict[str, Taxonomy]:
+    """The built-in taxonomies that ``taxonomy``'s crosswalk codes must exist in (for validate)."""
+    used = {key for key in CROSSWALK_KEYS for code in taxonomy if key in code.extra}
+    return {key: _cached(DATA_DIR / BUILT_IN_FILES[key], "built-in") for key in sorted(used)}
 
 
 def _read(path: Path) -> Taxonomy:

@@ -1,4 +1,4 @@
-"""The in-memory model of a taxonomy: immutable codes and a hierarchy with lookups.
+"""The in-memory model of a taxonomy: a hierarchy of immutable codes with lookups.
 
 A ``Taxonomy`` holds its codes in insertion order (parents before children in the shipped and
 imported files). Codes are frozen, so copies of a taxonomy can share them safely.
@@ -8,122 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
+from taxonomies.codes import Code, freeze, thaw, truncations
 from taxonomies.errors import TaxonomyError, TaxonomyValidationError, UnknownCode
 
-NOTE_KINDS = ("includes", "also_includes", "excludes")
 # Keys of ``Code.extra`` that hold codes of another taxonomy, checked by ``validate``.
 CROSSWALK_KEYS = ("nace",)
-_CODE_FIELDS = frozenset(
-    {"code", "level", "parent", "title", "description", "keywords", "labels", "notes"}
-    | {"notes_by_language", "keywords_by_language"}
-)
 _SECTION_PREFIX = re.compile(r"^([A-Z])[.\-]?(\d.*)$")
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-def freeze(value: Any) -> Any:
-    """A read-only deep copy: dicts become mapping proxies, lists become tuples."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    return value
-
-
-def thaw(value: Any) -> Any:
-    """The JSON-ready inverse of ``freeze`` (plain dicts and lists)."""
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [thaw(v) for v in value]
-    return value
-
-
-def truncations(code: str) -> Iterator[str]:
-    """Shorter prefixes of a dotted code, nearest first: '10.11' -> '10.1', '10'."""
-    current = code
-    while len(current) > 1:
-        current = current[:-1].rstrip(".")
-        if current:
-            yield current
-
-
-@dataclass(frozen=True)
-class Code:
-    """One code of a taxonomy with its English title, our description and official notes."""
-
-    code: str
-    level: str
-    parent: str | None
-    title: str
-    description: str = ""
-    keywords: tuple[str, ...] = ()
-    labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
-    notes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
-    notes_by_language: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _EMPTY)
-    # phrases in languages the English keywords do not reach: {"fi": ("metsätalous", ...)}
-    keywords_by_language: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
-    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
-
-    def __post_init__(self) -> None:
-        # Frozen dataclass: object.__setattr__ is the documented way to normalise fields.
-        labels = {"en": self.title, **dict(self.labels)}
-        object.__setattr__(self, "keywords", tuple(self.keywords))
-        object.__setattr__(self, "labels", freeze(labels))
-        object.__setattr__(self, "notes", freeze({k: v for k, v in self.notes.items() if v}))
-        object.__setattr__(self, "notes_by_language", freeze(self.notes_by_language))
-        object.__setattr__(self, "keywords_by_language", freeze(self.keywords_by_language))
-        object.__setattr__(self, "extra", freeze(self.extra))
-
-    def __hash__(self) -> int:
-        return hash((self.code, self.level, self.parent, self.title))
-
-    def label(self, language: str) -> str:
-        """The title in ``language``, falling back to English."""
-        return self.labels.get(language) or self.title
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form used in the data files (extra keys are written at top level)."""
-        data: dict[str, Any] = {
-            "code": self.code,
-            "level": self.level,
-            "parent": self.parent,
-            "title": self.title,
-            "description": self.description,
-            "keywords": list(self.keywords),
-        }
-        other_labels = {k: v for k, v in self.labels.items() if k != "en"}
-        if other_labels:
-            data["labels"] = {"en": self.title, **other_labels}
-        if self.notes:
-            data["notes"] = thaw(self.notes)
-        if self.notes_by_language:
-            data["notes_by_language"] = thaw(self.notes_by_language)
-        if self.keywords_by_language:
-            data["keywords_by_language"] = thaw(self.keywords_by_language)
-        data.update(thaw(self.extra))
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Code:
-        """Build a code from its JSON form; unknown keys land in ``extra``."""
-        return cls(
-            code=str(data["code"]),
-            level=str(data["level"]),
-            parent=None if data.get("parent") in (None, "") else str(data["parent"]),
-            title=str(data.get("title", "")),
-            description=str(data.get("description") or ""),
-            keywords=tuple(data.get("keywords") or ()),
-            labels=data.get("labels") or {},
-            notes=data.get("notes") or {},
-            notes_by_language=data.get("notes_by_language") or {},
-            keywords_by_language=data.get("keywords_by_language") or {},
-            extra={k: v for k, v in data.items() if k not in _CODE_FIELDS},
-        )
 
 
 class Taxonomy:
@@ -239,10 +131,6 @@ class Taxonomy:
             self._children_cache = (stamp, index)
         return self._children_cache[1]
 
-    def roots(self) -> list[Code]:
-        """Codes without a parent."""
-        return [self.codes[c] for c in self._children_index().get(None, [])]
-
     def children(self, code: str) -> list[Code]:
         """Direct children of a code."""
         key = self.normalize(code)
@@ -305,7 +193,8 @@ class Taxonomy:
         """Check the structure and raise ``TaxonomyValidationError`` listing every problem.
 
         ``references`` maps crosswalk keys (``"nace"``) to the taxonomy their codes must exist
-        in; without one, the built-in taxonomy of that name is used.
+        in (the loader passes the built-in one); a crosswalk without its reference is a problem,
+        so a check is never skipped silently.
         """
         problems = [f"duplicate code {c!r}" for c in self.duplicate_codes]
         rank = {level: i for i, level in enumerate(self.levels)}
@@ -330,7 +219,7 @@ class Taxonomy:
                     f"inconsistent level {parent.level!r}"
                 )
         problems.extend(self._cycle_problems())
-        problems.extend(self._crosswalk_problems(dict(references or {})))
+        problems.extend(self._crosswalk_problems(references or {}))
         if problems:
             raise TaxonomyValidationError(self.name, problems)
 
@@ -347,7 +236,7 @@ class Taxonomy:
                 seen.add(current.code)
         return problems
 
-    def _crosswalk_problems(self, references: dict[str, Taxonomy]) -> list[str]:
+    def _crosswalk_problems(self, references: Mapping[str, Taxonomy]) -> list[str]:
         problems: list[str] = []
         for code in self.codes.values():
             for key in CROSSWALK_KEYS:
@@ -359,11 +248,12 @@ class Taxonomy:
                     continue
                 if not targets:
                     problems.append(f"code {code.code!r} has an empty {key!r} composition")
-                if key not in references:
-                    from taxonomies.loader import load  # the loader builds on this module
-
-                    references[key] = load(key)
-                reference = references[key]
+                reference = references.get(key)
+                if reference is None:
+                    problems.append(
+                        f"code {code.code!r}: no {key!r} taxonomy was given to check its codes"
+                    )
+                    continue
                 for target in targets:
                     if not crosswalk_code_exists(reference, str(target)):
                         problems.append(f"code {code.code!r}: unknown {key} code {target!r}")

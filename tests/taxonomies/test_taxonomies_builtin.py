@@ -121,7 +121,9 @@ def test_ecosystems_have_exact_ids_and_valid_nace(ecosystems: Taxonomy, nace: Ta
         composition = ecosystem.extra["nace"]
         assert composition, ecosystem.code
         assert all(crosswalk_code_exists(nace, code) for code in composition)
-    ecosystems.validate()
+    ecosystems.validate({"nace": nace})
+    with pytest.raises(TaxonomyValidationError, match="no 'nace' taxonomy was given"):
+        ecosystems.validate()  # a crosswalk is never left unchecked
 
 
 def test_crosswalk_rolls_groups_up_and_reverses(ecosystems: Taxonomy, nace: Taxonomy) -> None:
