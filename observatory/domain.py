@@ -56,7 +56,9 @@ class StrategyCreate(BaseModel):
     pages: int | None = Field(None, ge=0)
     warnings: list[str] = Field(default_factory=list)
     key: str | None = Field(
-        None, description="Identity across versions; defaults to the source file name or title."
+        None,
+        description="Identity across versions; defaults to the territory and period (or the "
+        "title), never the file name.",
     )
 
 

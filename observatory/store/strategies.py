@@ -1,4 +1,9 @@
-"""Storing strategies with their priorities: idempotent by content hash, versioned by key."""
+"""Storing strategies with their priorities: idempotent by content hash, versioned by key.
+
+The key says what a strategy is (territory and period, or its title), so that a revised document
+becomes the next version of the same strategy whatever its file is called, and two regions'
+``strategy.pdf`` stay two strategies.
+"""
 
 from __future__ import annotations
 
@@ -33,13 +38,57 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+_PERIOD_SPAN = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014/]\s*(\d{2}|\d{4})\b")
+
+
 def strategy_key(strategy: StrategyCreate) -> str:
-    """Identity of a strategy across versions: explicit key, else source file name, else title."""
+    """Identity of a strategy across versions, from what the strategy is, never its file name.
+
+    In order: the explicit ``key``; the territory (NUTS code, else country and region name) with
+    the period (else the title); a detected title with the country and period. A document that
+    names neither its territory nor a title of its own is a strategy of its own (keyed by its
+    content hash): guessing would let it replace another region's strategy.
+    """
     if strategy.key:
         return strategy.key
-    if strategy.source_path:
-        return "file:" + slugify(Path(strategy.source_path).stem)
-    return f"{strategy.nuts_code or strategy.country or 'unknown'}:{slugify(strategy.title)}"
+    period = normalise_period(strategy.period)
+    title = _own_title(strategy)
+    if strategy.nuts_code:
+        territory = strategy.nuts_code.upper()
+    elif strategy.region:
+        territory = f"{(strategy.country or '').upper()}:{slugify(strategy.region)}"
+    else:
+        territory = None
+    if territory is not None:
+        return f"{territory}:{period or title or 'undated'}"
+    if title:
+        return f"title:{(strategy.country or '').upper()}:{title}:{period or 'undated'}"
+    if strategy.sha256:
+        return f"document:{strategy.sha256}"
+    return f"untitled:{slugify(strategy.title)}"
+
+
+def normalise_period(period: str | None) -> str | None:
+    """The period's span for identity: "2021-27", "2021 – 2027", "2021-2027 (revised 2023)"
+    are all "2021-2027" (a revision is a new version of the same strategy)."""
+    if not period:
+        return None
+    match = _PERIOD_SPAN.match(period)
+    if match is None:
+        return slugify(period) or None
+    start, end = match.groups()
+    end = end if len(end) == 4 else start[:2] + end
+    return f"{start}-{end}"
+
+
+def _own_title(strategy: StrategyCreate) -> str | None:
+    """The title's slug, unless the title is only the file name (extraction's fallback)."""
+    title = slugify(strategy.title)
+    if not title:
+        return None
+    if strategy.source_path and title == slugify(Path(strategy.source_path).stem):
+        return None
+    return title
 
 
 def find_strategy_by_sha(session: Session, sha256: str) -> StrategyRow | None:
