@@ -174,6 +174,14 @@ def _check_parents(priorities: list[PriorityCreate]) -> None:
         raise InvalidInput("priorities reference unknown parents", errors=missing)
 
 
+def get_strategy(session: Session, strategy_id: int) -> StrategyRow:
+    """One strategy version by id."""
+    row = session.get(StrategyRow, strategy_id)
+    if row is None:
+        raise NotFound(f"no strategy with id {strategy_id}")
+    return row
+
+
 def list_strategies(session: Session, *, current_only: bool = True) -> list[StrategyRow]:
     """Stored strategies, newest first."""
     query = select(StrategyRow).order_by(StrategyRow.created_at.desc(), StrategyRow.id.desc())

@@ -45,6 +45,10 @@ class DocumentText:
         """All lines in reading order."""
         return [line for page in self.pages for line in page.lines]
 
+    def page_text(self, number: int) -> str:
+        """Plain text of one PDF page (both halves of a spread)."""
+        return "\n".join(ln.text for p in self.pages if p.number == number for ln in p.lines)
+
 
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Refuse files that do not exist, are too large or are not PDFs, without reading them."""
