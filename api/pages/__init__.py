@@ -9,4 +9,5 @@ PAGE_ROUTER_MODULES = (
     "api.pages.regions",
     "api.pages.map",
     "api.pages.review",
+    "api.pages.extraction_review",
 )

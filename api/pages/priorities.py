@@ -14,6 +14,7 @@ from api.deps import SearchDep, SessionDep, StateDep
 from api.pages.names import load_names
 from api.pages.rendering import HTMLRoute, render
 from api.pages.search import STATUS_LABELS
+from observatory.documents import source_page_url
 from observatory.review.queue import PENDING_STATUSES
 from observatory.review.types import as_utc
 from observatory.search import row_status
@@ -132,6 +133,11 @@ def priority_page(
             "names": names,
             "region_name": strategy.region or names.region(strategy.nuts_code),
             "pages": page_range(priority.pages),
+            "source_url": (
+                source_page_url(strategy.id, priority.pages or [])
+                if strategy.extraction_status != "none"
+                else None
+            ),
             "labels": labels,
             "provenance": provenance,
             "pending": pending,

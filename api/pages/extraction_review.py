@@ -1,0 +1,255 @@
+"""The extraction review screens: ``/review/extraction`` (the queue) and
+``/review/extraction/{strategy_id}`` (candidate lists with their PDF pages, and the list to store).
+
+The reviewer signs in as on ``/review`` (the same cookie). Everything is a plain form post, so
+the screen works without JavaScript: "use this list" reloads the page with that candidate list
+as the editable list; each row can be kept (with its title, text and pages edited), removed or
+merged into another row, and empty rows add missed priorities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from api.deps import StateDep
+from api.pages.rendering import HTMLRoute, render
+from api.pages.review import COOKIE, signed_in
+from api.routes.documents import page_image
+from observatory.domain import Role
+from observatory.errors import InvalidInput, Unauthorized
+from observatory.extraction import ReviewedItem, decide, list_queue, queue_count, request_review
+from observatory.extraction.view import ExtractionView, extraction_view
+from observatory.users import Actor, require_role
+
+router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
+
+StrategyId = Annotated[int, Path(ge=1, le=2**62)]
+EXTRA_ROWS = 3  # empty rows offered for missed priorities (submit again to add more)
+MAX_ROWS = 200  # as observatory.extraction.decide.MAX_ITEMS
+DECIDERS = (Role.REVIEWER, Role.ADJUDICATOR, Role.ADMIN)
+FLASHES = {
+    "decided": "Saved. The reviewed list is now the strategy's current version.",
+    "requested": "The strategy waits in the extraction review queue.",
+}
+
+
+@dataclass(frozen=True)
+class EditRow:
+    """One row of the editable list: where it came from and what it says."""
+
+    origin: int | None  # the stored priority it continues
+    title: str
+    description: str
+    pages: str
+
+
+def _signin(request: Request) -> Response:
+    status = 401 if request.cookies.get(COOKIE) else 200
+    return render(
+        request,
+        "review_signin.html",
+        {
+            "title": "Sign in to review",
+            "section": "review",
+            "message": "Sign in, then open the extraction review again." if status == 401 else "",
+        },
+        status_code=status,
+    )
+
+
+@router.get("/review/extraction")
+def queue_page(request: Request, state: StateDep, done: str = "") -> Response:
+    """Strategies whose extraction waits for a person, least confident first."""
+    actor = signed_in(state, request)
+    if actor is None:
+        return _signin(request)
+    with state.store.transaction() as session:
+        entries = list_queue(session, limit=MAX_ROWS)
+        total = queue_count(session)
+    return render(
+        request,
+        "extraction_queue.html",
+        {
+            "title": "Extraction review",
+            "section": "review",
+            "actor": actor,
+            "entries": entries,
+            "total": total,
+            "flash": FLASHES.get(done, ""),
+        },
+    )
+
+
+def edit_rows(view: ExtractionView, position: int | None) -> list[EditRow]:
+    """The rows to edit: a candidate list's items (matched to stored priorities by title), or
+    the stored priorities."""
+    if position is None:
+        return [
+            EditRow(p.id, p.title, p.description, ", ".join(str(n) for n in p.pages))
+            for p in view.priorities
+        ]
+    found = [c for c in view.candidate_lists if c.position == position]
+    if not found:
+        raise InvalidInput(f"this strategy has no candidate list {position}")
+    stored = {p.title.casefold(): p for p in view.priorities}
+    rows = []
+    for item in found[0].items:
+        match = stored.get(item.title.casefold())
+        description = item.description or (match.description if match else "")
+        rows.append(
+            EditRow(match.id if match else None, item.title, description, str(item.page or ""))
+        )
+    return rows
+
+
+@router.get("/review/extraction/{strategy_id}")
+def strategy_page(
+    request: Request,
+    state: StateDep,
+    strategy_id: StrategyId,
+    use: Annotated[int | None, Query(alias="list", ge=0, le=1000)] = None,
+    done: str = "",
+) -> Response:
+    """Candidate lists with their pages drawn, and the editable list to store."""
+    actor = signed_in(state, request)
+    if actor is None:
+        return _signin(request)
+    with state.store.transaction() as session:
+        view = extraction_view(session, strategy_id)
+    rows = edit_rows(view, use)
+    return render(
+        request,
+        "extraction_review.html",
+        {
+            "title": f"Extraction review: {view.title}",
+            "section": "review",
+            "actor": actor,
+            "view": view,
+            "rows": rows,
+            "extra_rows": EXTRA_ROWS,
+            "using": use if use is not None else None,
+            "flash": FLASHES.get(done, ""),
+        },
+    )
+
+
+@router.get("/review/extraction/{strategy_id}/pages/{page}.png")
+def page_png_for_reviewer(
+    request: Request,
+    state: StateDep,
+    strategy_id: StrategyId,
+    page: Annotated[int, Path(ge=1, le=100_000)],
+) -> Response:
+    """A page of the strategy's PDF for the signed-in reviewer (the review cookie suffices)."""
+    _require(state, request)
+    with state.store.transaction() as session:
+        return page_image(session, state.settings, strategy_id, page)
+
+
+def _require(state: StateDep, request: Request) -> Actor:
+    actor = signed_in(state, request)
+    if actor is None:
+        raise Unauthorized("sign in with your API key first")
+    return actor
+
+
+def items_from_form(form: FormData) -> list[ReviewedItem]:
+    """The reviewed list from the form's rows: kept rows in order, removed ones left out,
+    merged ones folded (pages, text and stored priority) into their target row."""
+    titles = form.getlist("title")
+    fields = [form.getlist(name) for name in ("origin", "description", "pages", "action")]
+    if any(len(values) != len(titles) for values in fields) or len(titles) > MAX_ROWS + 50:
+        raise InvalidInput("the form's rows are incomplete; reload the page")
+    rows = []
+    for title, origin, description, pages, action in zip(titles, *fields, strict=True):
+        text = " ".join(str(title).split())
+        if not text and not origin:
+            continue  # an unused "add a missed priority" row
+        rows.append(
+            {
+                "title": text,
+                "origin": int(origin) if str(origin).isdigit() else None,
+                "description": str(description).strip(),
+                "pages": _pages(str(pages)),
+                "action": str(action),
+                "merged": [],
+            }
+        )
+    for number, row in enumerate(rows, start=1):
+        if not row["action"].startswith("merge:"):
+            continue
+        target = row["action"].removeprefix("merge:")
+        index = int(target) if target.isdigit() else len(rows)
+        if index >= len(rows) or rows[index]["action"] != "keep":
+            raise InvalidInput(f"row {number} is merged into a row that is not kept")
+        rows[index]["merged"].append(row)
+    items = []
+    for row in rows:
+        if row["action"] != "keep":
+            continue
+        description, pages, merged_ids = row["description"], set(row["pages"]), []
+        for source in row["merged"]:
+            pages.update(source["pages"])
+            if source["origin"] is not None:
+                merged_ids.append(source["origin"])
+            if source["description"] and source["description"] not in description:
+                description = f"{description}\n{source['description']}".strip()
+        items.append(
+            ReviewedItem(
+                title=row["title"],
+                description=description,
+                pages=tuple(sorted(pages)),
+                priority_id=row["origin"],
+                merged_ids=tuple(merged_ids),
+            )
+        )
+    return items
+
+
+def _pages(text: str) -> list[int]:
+    numbers = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not all(part.isdigit() for part in numbers):
+        raise InvalidInput(f"pages must be numbers separated by commas, not {text!r}")
+    return [int(part) for part in numbers]
+
+
+@router.post("/review/extraction/{strategy_id}/decide")
+async def decide_form(request: Request, state: StateDep, strategy_id: StrategyId) -> Response:
+    """Store the reviewed list as the strategy's next version, then show it."""
+    actor = _require(state, request)
+    require_role(actor, *DECIDERS)
+    form = await request.form()
+    items = items_from_form(form)
+    chosen = str(form.get("chosen_list") or "")
+    comment = str(form.get("comment") or "")
+    with state.store.transaction(write=True) as session:
+        outcome = decide(
+            session,
+            strategy_id,
+            items,
+            actor=actor.name,
+            chosen_position=int(chosen) if chosen.isdigit() else None,
+            comment=comment,
+        )
+    return RedirectResponse(
+        f"/review/extraction/{outcome.strategy_id}?done=decided", status_code=303
+    )
+
+
+@router.post("/review/extraction/{strategy_id}/request")
+def request_form(
+    request: Request,
+    state: StateDep,
+    strategy_id: StrategyId,
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Put the strategy in the extraction review queue."""
+    actor = _require(state, request)
+    with state.store.transaction(write=True) as session:
+        request_review(session, strategy_id, actor.name, comment)
+    return RedirectResponse(f"/review/extraction/{strategy_id}?done=requested", status_code=303)
