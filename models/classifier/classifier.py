@@ -33,7 +33,6 @@ from models.classifier.taxonomy_model import (
     crosswalk_matrices,
 )
 from models.embedders import Embedder
-from models.embedders.ensemble import EnsembleEmbedder
 from observatory.errors import InvalidInput, NotFound
 
 TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
@@ -64,7 +63,6 @@ class Classifier:
             # imported official files (group/class titles, notes, translations) add prototypes
             taxonomies = {name: load(name, overlay_dir=overlay_dir) for name in TAXONOMY_ORDER}
         self.taxonomies = dict(taxonomies)
-        self._ensemble = isinstance(embedder, EnsembleEmbedder)
         all_prototypes = {
             name: build_prototypes(taxonomy, TARGET_LEVELS[name])
             for name, taxonomy in self.taxonomies.items()
@@ -81,7 +79,7 @@ class Classifier:
         self._language_lock = threading.Lock()
         corpus = [p.text for protos in loaded.values() for p in protos]
         embedder.fit(corpus)
-        vectors = self._space(embedder.encode(corpus))
+        vectors = embedder.encode(corpus, kind="symmetric")
         self._matcher = CharacterMatcher(
             p.text for protos in all_prototypes.values() for p in protos
         )
@@ -97,12 +95,6 @@ class Classifier:
         self._crosswalks = crosswalk_matrices(self.models)
 
     # ----- set-up -----
-    def _space(self, vectors: np.ndarray) -> np.ndarray:
-        """Stored representation: ensemble members unweighted, so queries can pick weights."""
-        if not self._ensemble:
-            return vectors
-        return np.hstack(self.embedder.split(vectors)).astype(np.float32)  # type: ignore[attr-defined]
-
     def prototype_languages(self) -> list[str]:
         """Languages with their own prototype phrases (loaded or still deferred)."""
         loaded = {p.language for m in self.models.values() for p in m.prototypes if p.language}
@@ -137,7 +129,7 @@ class Classifier:
                 for name in self.models
             }
             corpus = [p.text for protos in added.values() for p in protos]
-            vectors = self._space(self.embedder.encode(corpus))
+            vectors = self.embedder.encode(corpus, kind="symmetric")
             start = 0
             for name, protos in added.items():
                 if protos:
@@ -160,27 +152,15 @@ class Classifier:
     ) -> tuple[np.ndarray, list[str]]:
         """Query vectors of prepared texts and the language each is taken to be in.
 
-        Ensemble members are weighted per text: MiniLM reads only English, USE reads 16
-        languages, and for the rest both only see sub-word overlaps.
+        The embedder weighs its language-specific parts per text (an ensemble leans on the
+        member that reads the text's language), so ``queries @ stored.T`` is comparable
+        across languages.
         """
         langs = [
             (lang or "en")
             for lang in (languages if languages is not None else detect_languages(texts))
         ]
-        vectors = self.embedder.encode(texts)
-        if not self._ensemble:
-            return vectors, langs
-        minilm, use = self.embedder.split(vectors)  # type: ignore[attr-defined]
-        by_group = {
-            "en": self.params.english_weight,
-            "read": self.params.other_weight,
-            "unread": self.params.other_weight
-            if self.params.unread_weight is None
-            else self.params.unread_weight,
-        }
-        groups = [language_group(lang, self.embedder.languages) for lang in langs]
-        weight = np.array([by_group[group] for group in groups], dtype=np.float32)[:, None]
-        return np.hstack([weight * minilm, (1.0 - weight) * use]).astype(np.float32), langs
+        return self.embedder.encode(texts, kind="symmetric", languages=langs), langs
 
     # ----- examples -----
     def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:
@@ -207,7 +187,8 @@ class Classifier:
     ) -> list[int]:
         """Add validated examples; the very next ``classify`` call uses them. Returns ids.
 
-        With vectors, ``texts`` (one per vector) is what the evidence quotes."""
+        Vectors are the stored side: ``embedder.encode(texts, kind="symmetric")`` without
+        languages. With vectors, ``texts`` (one per vector) is what the evidence quotes."""
         model = self.models[self._check_taxonomies([taxonomy])[0]]
         if isinstance(texts_or_vectors, np.ndarray):
             if texts_or_vectors.ndim != 2 or texts_or_vectors.shape[1] != self.embedder.dimension:
@@ -215,11 +196,11 @@ class Classifier:
                     f"example vectors must have shape (n, {self.embedder.dimension}) "
                     f"from {self.embedder.model_id}; got {texts_or_vectors.shape}"
                 )
-            vectors = self._space(texts_or_vectors)
+            vectors = texts_or_vectors
             quoted = list(texts) if texts is not None else [""] * len(texts_or_vectors)
         else:
             quoted, _ = prepare_texts(texts_or_vectors, self.max_text_chars)
-            vectors = self._space(self.embedder.encode(quoted))
+            vectors = self.embedder.encode(quoted, kind="symmetric")
         if len(codes) != len(vectors) or len(quoted) != len(vectors):
             raise InvalidInput(
                 f"{len(codes)} code lists and {len(quoted)} texts for {len(vectors)} examples"

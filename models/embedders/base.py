@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -14,6 +16,15 @@ log = logging.getLogger(__name__)
 # with larger batches (padding to the longest text costs more than batching saves).
 CPU_BATCH_SIZE = 16
 GPU_BATCH_SIZE = 256
+
+
+#: What a text is to the model. Asymmetric retrieval models (e5) mark their input: a search query
+#: ("query"), a document searched ("passage"), or a text compared with texts of its own kind
+#: ("symmetric": classification, clustering, partner matching), for which each backend names
+#: the side it uses (``Embedder.symmetric_kind``). Models without marks ignore it.
+TextKind = Literal["query", "passage", "symmetric"]
+TEXT_KINDS: tuple[str, ...] = get_args(TextKind)
+NO_PREFIXES: Mapping[str, str] = MappingProxyType({})
 
 
 def choose_device(setting: str = "auto") -> str:
@@ -46,7 +57,19 @@ class Embedder(ABC):
     """A sentence embedder.
 
     Subclasses set ``model_id`` and ``dimension`` and implement ``_encode``; ``encode`` handles
-    batching, empty input and normalisation so every backend returns the same contract.
+    kinds, batching, empty input and normalisation so every backend returns the same contract.
+
+    The contract callers rely on (search, the classifier, matching):
+
+    - ``encode(texts, kind=...)`` without ``languages`` gives unit rows: the stored side of any
+      comparison (indexed priorities, prototypes, examples).
+    - ``encode(texts, kind=..., languages=[...])`` gives the scoring side for texts in those
+      languages (one ISO 639-1 code or None per text). A single model reads every language the
+      same way and returns the same unit rows; a weighted ensemble leans per text on the member
+      that reads its language, so ``scored @ stored.T`` is the language-weighted cosine. Pass
+      ``languages`` on one side of a product only.
+    - Search encodes priorities with ``kind="passage"`` and queries with ``kind="query"``; a
+      symmetric task encodes both sides with ``kind="symmetric"``.
     """
 
     model_id: str
@@ -55,26 +78,48 @@ class Embedder(ABC):
     languages: tuple[str, ...] | None = None
     device: str = "cpu"
     batch_size: int = CPU_BATCH_SIZE
+    #: What the model reads before each text of a kind (e5: "query: ", "passage: "); empty for
+    #: models that do not mark their input. The embedding cache keys by prefix + text.
+    prefixes: Mapping[str, str] = NO_PREFIXES
+    #: The side ``kind="symmetric"`` takes (e5's model card: "query: " for symmetric tasks).
+    symmetric_kind: str = "query"
 
     def encode(
         self,
         texts: Sequence[str],
         *,
+        kind: TextKind = "passage",
+        languages: Sequence[str | None] | None = None,
         batch_size: int | None = None,
         show_progress: bool = False,
     ) -> np.ndarray:
-        """Embed ``texts`` into an ``(n, dimension)`` float32 array of unit-length rows."""
+        """Embed ``texts`` into an ``(n, dimension)`` float32 array (see the class contract)."""
         items = text_list(texts)
+        side = self.side(kind)
+        check_languages(languages, len(items))
         if not items:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._encode(
-            items, batch_size=batch_size or self.batch_size, show_progress=show_progress
+            items, kind=side, batch_size=batch_size or self.batch_size, show_progress=show_progress
         )
         return l2_normalise(vectors)
 
+    def side(self, kind: str) -> str:
+        """'query' or 'passage': the side a ``kind`` is encoded as by this model."""
+        if kind not in TEXT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(TEXT_KINDS)}; got {kind!r}")
+        return self.symmetric_kind if kind == "symmetric" else kind
+
+    def prefix(self, kind: str) -> str:
+        """What the model reads before a text of ``kind`` ('' when it marks nothing)."""
+        return self.prefixes.get(self.side(kind), "")
+
     @abstractmethod
-    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
-        """Embed a non-empty list of texts (rows need not be normalised)."""
+    def _encode(
+        self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
+    ) -> np.ndarray:
+        """Embed a non-empty list of texts as ``kind`` ('query' or 'passage'; rows need not be
+        normalised). Backends with ``prefixes`` mark the texts themselves."""
 
     def fit(self, corpus: Sequence[str]) -> None:
         """Adapt to a corpus before use; neural embedders need nothing (lexical ones do)."""
@@ -86,6 +131,16 @@ class Embedder(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model_id={self.model_id!r}, dimension={self.dimension})"
+
+
+def check_languages(languages: Sequence[str | None] | None, count: int) -> None:
+    """``languages`` must name one language (or None) per text."""
+    if languages is None:
+        return
+    if isinstance(languages, str):
+        raise TypeError("languages takes one code per text, not one string")
+    if len(languages) != count:
+        raise ValueError(f"{len(languages)} languages for {count} texts")
 
 
 def text_list(texts: Sequence[str]) -> list[str]:

@@ -1,4 +1,7 @@
-"""On-disk embedding cache keyed by (model id, sha256 of the text): nothing is embedded twice.
+"""On-disk embedding cache keyed by (model id, sha256 of what the model reads): nothing is
+embedded twice. What the model reads is the text behind its kind's prefix (e5: "query: ..."),
+so the query and passage vectors of one text are two entries, and a model without prefixes
+keeps the plain text's key.
 
 One SQLite file per model under ``cache_dir/<model slug>/`` (safe for several processes), next to
 a ``config.json`` holding model id, dimension, creation time and package version.
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedders.base import Embedder, text_list
+from models.embedders.base import Embedder, TextKind, check_languages, text_list
 from observatory.errors import ConfigurationError
 
 _SQLITE_MAX_PARAMS = 900
@@ -133,6 +136,8 @@ class CachedEmbedder(Embedder):
         self.languages = inner.languages
         self.device = inner.device
         self.batch_size = inner.batch_size
+        self.prefixes = inner.prefixes
+        self.symmetric_kind = inner.symmetric_kind
         self.cache = EmbeddingCache(cache_dir, inner.model_id, inner.dimension)
 
     @property
@@ -144,12 +149,17 @@ class CachedEmbedder(Embedder):
         self,
         texts: Sequence[str],
         *,
+        kind: TextKind = "passage",
+        languages: Sequence[str | None] | None = None,
         batch_size: int | None = None,
         show_progress: bool = False,
     ) -> np.ndarray:
-        """Embed ``texts``, reading known texts from the cache and storing the new ones."""
+        """Embed ``texts``, reading known texts from the cache and storing the new ones
+        (one model reads every language alike, so ``languages`` changes nothing here)."""
         items = text_list(texts)
-        keys = [text_key(t) for t in items]
+        check_languages(languages, len(items))
+        prefix = self.inner.prefix(kind)
+        keys = [text_key(prefix + t) for t in items]
         found = self.cache.get_many(keys)
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         self.cache.stats.hits += len(items) - sum(1 for k in keys if k not in found)
@@ -160,6 +170,7 @@ class CachedEmbedder(Embedder):
                 first_text.setdefault(key, text)
             fresh = self.inner.encode(
                 [first_text[k] for k in missing],
+                kind=kind,
                 batch_size=batch_size,
                 show_progress=show_progress,
             )
@@ -170,8 +181,12 @@ class CachedEmbedder(Embedder):
             out[row] = found[key]
         return out
 
-    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
-        return self.inner.encode(texts, batch_size=batch_size, show_progress=show_progress)
+    def _encode(
+        self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
+    ) -> np.ndarray:
+        return self.inner.encode(
+            texts, kind=kind, batch_size=batch_size, show_progress=show_progress
+        )  # type: ignore[arg-type]
 
     def fit(self, corpus: Sequence[str]) -> None:
         """Forward to the wrapped embedder."""

@@ -53,7 +53,9 @@ class LexicalEmbedder(Embedder):
         self._tfidf.fit(self._hasher.transform(list(corpus)))
         self._fitted = True
 
-    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
+    ) -> np.ndarray:
         counts = self._hasher.transform(texts)
         weighted = self._tfidf.transform(counts) if self._fitted else counts
         return weighted.toarray().astype(np.float32)

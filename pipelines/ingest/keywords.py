@@ -30,6 +30,9 @@ def _english_pipeline() -> Any:
     try:
         import spacy
 
+        from models.integrity import verify_installed
+
+        verify_installed(SPACY_MODEL)  # a tampered model is refused, not used or skipped
         return spacy.load(SPACY_MODEL, disable=["ner", "lemmatizer"])
     except (ImportError, OSError) as exc:
         log.warning("spaCy pipeline %s unavailable (%s): using the fallback", SPACY_MODEL, exc)

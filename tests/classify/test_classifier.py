@@ -135,7 +135,7 @@ def test_ensemble_routes_languages_and_reads_french(embedder, use_embedder) -> N
     from models.embedders.ensemble import EnsembleEmbedder
     from taxonomies import load
 
-    ensemble = EnsembleEmbedder([embedder, use_embedder], [0.5, 0.5])
+    ensemble = EnsembleEmbedder([embedder, use_embedder])
     multilingual = Classifier(ensemble, {"ecosystem": load("ecosystem")})
     french = "Hôpitaux, santé numérique et dispositifs médicaux"
     as_french, as_english = (

@@ -12,7 +12,7 @@ from models.embedders import (
     create_embedder,
     default_batch_size,
 )
-from models.embedders.ensemble import EnsembleEmbedder
+from models.embedders.ensemble import EnsembleEmbedder, LanguageWeights
 from models.embedders.lexical import LexicalEmbedder
 from observatory.errors import ConfigurationError, InvalidInput
 
@@ -62,7 +62,9 @@ class CountingEmbedder(Embedder):
     def __init__(self) -> None:
         self.encoded: list[str] = []
 
-    def _encode(self, texts: list[str], *, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
+    ) -> np.ndarray:
         self.encoded.extend(texts)
         seeds = [abs(hash(t)) % (2**32) for t in texts]
         return np.stack([np.random.default_rng(s).normal(size=8) for s in seeds])
@@ -99,13 +101,35 @@ def test_cache_refuses_another_model_in_its_folder(tmp_path) -> None:
         EmbeddingCache(tmp_path, "counting-test", 16)
 
 
-def test_ensemble_scores_are_weighted_cosines(embedder: Embedder, use_embedder: Embedder) -> None:
-    ensemble = EnsembleEmbedder([embedder, use_embedder], [0.3, 0.7])
-    vectors = ensemble.encode(TEXTS[:2])
-    assert vectors.shape == (2, 896)
+def test_ensemble_scores_are_language_weighted_cosines(
+    embedder: Embedder, use_embedder: Embedder
+) -> None:
+    weights = LanguageWeights(english=0.5, read=0.3, unread=0.9)
+    ensemble = EnsembleEmbedder([embedder, use_embedder], weights)
+    stored = ensemble.encode(TEXTS[:2])
+    assert stored.shape == (2, 896)
+    np.testing.assert_allclose(np.linalg.norm(stored, axis=1), 1.0, atol=1e-5)
     a, b = embedder.encode(TEXTS[:2]), use_embedder.encode(TEXTS[:2])
-    expected = 0.3 * (a[0] @ a[1]) + 0.7 * (b[0] @ b[1])
-    assert vectors[0] @ vectors[1] == pytest.approx(expected, abs=1e-4)
+    cos_a, cos_b = a[0] @ a[1], b[0] @ b[1]
+    assert stored[0] @ stored[1] == pytest.approx(0.5 * cos_a + 0.5 * cos_b, abs=1e-4)
+    # scored side: each text leans on the member that reads its language
+    scored = ensemble.encode(TEXTS[:1] * 3, languages=["en", "fr", "sv"])
+    share = {"en": 0.5, "fr": 0.3, "sv": 0.9}  # USE reads French, not Swedish
+    for row, lang in enumerate(("en", "fr", "sv")):
+        expected = share[lang] * cos_a + (1 - share[lang]) * cos_b
+        assert scored[row] @ stored[1] == pytest.approx(expected, abs=1e-4)
+    with pytest.raises(ValueError, match="2 languages for 3 texts"):
+        ensemble.encode(TEXTS, languages=["en", "fr"])
+
+
+def test_kinds_resolve_and_unknown_kind_is_refused(embedder: Embedder) -> None:
+    assert embedder.side("symmetric") == "query" and embedder.prefix("query") == ""
+    # a model without prefixes reads every kind alike
+    np.testing.assert_allclose(
+        embedder.encode(TEXTS[:1], kind="query"), embedder.encode(TEXTS[:1]), atol=1e-6
+    )
+    with pytest.raises(ValueError, match="kind must be one of"):
+        embedder.encode(TEXTS, kind="document")  # type: ignore[arg-type]
 
 
 def test_lexical_baseline_matches_shared_words() -> None:
