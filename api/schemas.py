@@ -44,6 +44,11 @@ class StrategyBrief(BaseModel):
         "(confident extraction, not reviewed) or 'none' (typed or imported priorities).",
     )
     pdf_url: str | None = Field(None, description="The strategy's PDF, when one was ingested.")
+    illustrative: bool = Field(
+        False,
+        description="True for the invented sample corpus (`observatory demo load`): not a real "
+        "strategy, although it uses real region codes.",
+    )
 
 
 class ExplanationPublic(BaseModel):
@@ -76,6 +81,12 @@ class PriorityPublic(BaseModel):
     )
     source_url: str | None = Field(
         None, description="The page of the strategy's PDF this priority was read from."
+    )
+    source: str | None = Field(
+        None, description="Where the priority comes from, as its importer gave it."
+    )
+    illustrative: bool = Field(
+        False, description="True for a priority of the invented sample corpus (not real)."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -15,7 +16,9 @@ def register(cli: CommandLine) -> None:
 
     @cli.root.command("export")
     def export(
-        output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+        output: Path = typer.Option(
+            Path("-"), "--output", "-o", help="File to write; '-' (the default) is stdout."
+        ),
         fmt: str = typer.Option("csv", "--format", help="csv, json or xlsx."),
         q: str | None = typer.Option(None, "--q", help="Search text (lexical BM25 in the CLI)."),
         country: list[str] = typer.Option([], "--country", help="Country code (repeatable)."),
@@ -28,7 +31,8 @@ def register(cli: CommandLine) -> None:
         period: list[str] = typer.Option([], "--period", help="Strategy period."),
     ) -> None:
         """Export priorities with labels and provenance; same filters as /api/priorities."""
-        from observatory.export import render, selected_rows
+        from observatory.errors import InvalidInput
+        from observatory.export import FORMATS, render, selected_rows
         from observatory.search import (
             CatalogCache,
             SearchRequest,
@@ -38,6 +42,8 @@ def register(cli: CommandLine) -> None:
         )
         from observatory.store import open_store
 
+        if fmt not in FORMATS:
+            raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         current = settings()
         served = served_taxonomies(current)
         filters = make_filters(
@@ -55,7 +61,13 @@ def register(cli: CommandLine) -> None:
         try:
             service = SearchService(CatalogCache(store, served, check_seconds=0))
             catalog, rows = selected_rows(service, SearchRequest(q=q, filters=filters))
-            output.write_bytes(render(catalog, rows, fmt))
+            content = render(catalog, rows, fmt, taxonomies=served)
         finally:
             store.close()
+        if str(output) == "-":
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+            typer.echo(f"wrote {len(rows)} priorities to stdout", err=True)
+            return
+        output.write_bytes(content)
         typer.echo(f"wrote {len(rows)} priorities to {output}", err=True)

@@ -76,9 +76,9 @@ def ingest_command(
 
     from observatory.store import open_store
     from pipelines.ingest.job import collect_pdfs, ingest_file
+    from pipelines.ingest.territory import check_overrides, region_registry
 
     current = settings()
-    store = open_store(current)
     overrides = {
         "region": region,
         "nuts_code": nuts_code,
@@ -86,9 +86,11 @@ def ingest_command(
         "period": period,
         "language": language,
     }
+    overrides = check_overrides(overrides, region_registry())  # one line, before any file
     files = collect_pdfs(paths)
     if not files:
         raise InvalidInput("no PDF files found in the given paths")
+    store = open_store(current)
     console = Console(stderr=True)
     outcomes = []
     try:

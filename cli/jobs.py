@@ -4,6 +4,7 @@ vector index) and ``observatory demo load``."""
 from __future__ import annotations
 
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from observatory.settings import Settings
     from observatory.store import Store
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
+# the sample ships inside the core package (observatory/sample), not beside the CLI
+SAMPLE_DIR = Path(str(files("observatory") / "sample"))
 
 
 def register(cli: CommandLine) -> None:
@@ -92,12 +94,14 @@ def register(cli: CommandLine) -> None:
     ) -> None:
         """Import the sample priorities and partnerships, then classify and index them."""
         from observatory.store import open_store
-        from pipelines.ingest.manual_import import import_priorities
+        from pipelines.ingest.manual_import import SAMPLE_SOURCE_KIND, import_priorities
 
         current = settings()
         store = open_store(current)
         try:
-            report = import_priorities(store, SAMPLE_DIR / "priorities.csv")
+            report = import_priorities(
+                store, SAMPLE_DIR / "priorities.csv", source_kind=SAMPLE_SOURCE_KIND
+            )
             typer.echo(
                 f"sample: {report.imported_rows} priorities in {report.strategies_created} new "
                 f"strategies ({report.strategies_unchanged} unchanged)"

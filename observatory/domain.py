@@ -6,12 +6,56 @@ the API defines its own ``*Public`` schemas for what it returns.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 TAXONOMY_NAMES = ("nace", "nabs", "ecosystem")
+
+# Column widths of observatory/store/tables.py: checked here, before anything is written, so
+# that PostgreSQL (which enforces them, unlike SQLite) never fails half-way through a batch.
+MAX_REGION_CHARS = 300
+MAX_NUTS_CHARS = 10
+MAX_LANGUAGE_CHARS = 8
+MAX_PERIOD_CHARS = 60
+MAX_KEY_CHARS = 300
+MAX_SOURCE_KIND_CHARS = 20
+MAX_SOURCE_CHARS = 1000
+
+# C0 and C1 control characters (but tab and newline), lone surrogates and the two
+# non-characters: text layers and word processors leak them, XLSX (XML 1.0) cannot hold them,
+# PostgreSQL refuses NUL, and a surrogate cannot be encoded as UTF-8.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
+def clean_text(value: str) -> str:
+    """Text without control characters: vertical tabs, form feeds and CR become newlines (a
+    word processor's manual line break), other controls are dropped."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def _clean_values(data: Any) -> Any:
+    """``clean_text`` on every string (and list of strings) of a model's input."""
+    if not isinstance(data, dict):
+        return data
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            value = clean_text(value)
+        elif isinstance(value, list):
+            value = [clean_text(v) if isinstance(v, str) else v for v in value]
+        cleaned[key] = value
+    return cleaned
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A pydantic error as one line: "field: reason; field: reason"."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors()
+    )
 
 
 class Role(StrEnum):
@@ -45,21 +89,32 @@ class StrategyCreate(BaseModel):
     """A strategy document (or an imported set of priorities) about to be stored."""
 
     title: str = Field(min_length=1)
-    region: str | None = None
-    nuts_code: str | None = None
-    country: str | None = Field(None, min_length=2, max_length=2)
-    language: str | None = None
-    period: str | None = None
-    source_kind: str = "pdf"
+    region: str | None = Field(None, max_length=MAX_REGION_CHARS)
+    nuts_code: str | None = Field(None, max_length=MAX_NUTS_CHARS, pattern=r"^[A-Z]{2}[A-Z0-9]*$")
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    language: str | None = Field(None, max_length=MAX_LANGUAGE_CHARS)
+    period: str | None = Field(None, max_length=MAX_PERIOD_CHARS)
+    source_kind: str = Field("pdf", max_length=MAX_SOURCE_KIND_CHARS)
     source_path: str | None = None
     sha256: str | None = Field(None, min_length=64, max_length=64)
     pages: int | None = Field(None, ge=0)
     warnings: list[str] = Field(default_factory=list)
     key: str | None = Field(
         None,
+        max_length=MAX_KEY_CHARS,
         description="Identity across versions; defaults to the territory and period (or the "
         "title), never the file name.",
     )
+
+    _clean = model_validator(mode="before")(_clean_values)
+
+    @field_validator("title")
+    @classmethod
+    def _strip_title(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("title is empty")
+        return value
 
 
 class PriorityCreate(BaseModel):
@@ -71,7 +126,15 @@ class PriorityCreate(BaseModel):
     parent: str | None = None
     keywords: list[str] = Field(default_factory=list)
     confidence: float | None = Field(None, ge=0.0, le=1.0)
-    language: str | None = None
+    language: str | None = Field(None, max_length=MAX_LANGUAGE_CHARS)
+    source: str | None = Field(
+        None,
+        max_length=MAX_SOURCE_CHARS,
+        description="Where the priority comes from, as the importer gave it (e.g. 'illustrative "
+        "sample written by the S3 Observatory team').",
+    )
+
+    _clean = model_validator(mode="before")(_clean_values)
 
     @field_validator("title")
     @classmethod
@@ -79,6 +142,13 @@ class PriorityCreate(BaseModel):
         value = " ".join(value.split())
         if not value:
             raise ValueError("title is empty")
+        return value
+
+    @field_validator("pages")
+    @classmethod
+    def _positive_pages(cls, value: list[int]) -> list[int]:
+        if any(page < 1 for page in value):
+            raise ValueError("pages are counted from 1")
         return value
 
 

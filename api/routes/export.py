@@ -31,11 +31,23 @@ def export(
     format: Annotated[str, Query(pattern="^(csv|json|xlsx)$")] = "csv",
 ) -> Response:
     """Every priority matching the filters (same as ``/api/priorities``) with labels and
-    provenance; ``source_url`` opens the PDF at the priority's page."""
+    provenance; ``source_url`` opens the PDF at the priority's page.
+
+    One row per priority. Per taxonomy: the first tag's ``<taxonomy>_code``, ``_title``,
+    ``_probability``, ``_status`` and ``_source``, the other tags' codes in ``_other_codes``
+    (JSON also lists every tag under ``labels``). ``source`` and ``illustrative`` say where a
+    priority comes from (the sample corpus is illustrative). CSV and XLSX cells that a
+    spreadsheet would run as formulas are neutralised."""
     check_text(q)
     catalog, rows = selected_rows(search, SearchRequest(q=q, filters=filters, sort=sort))
     return Response(
-        render(catalog, rows, format, base_url=str(request.base_url).rstrip("/")),
+        render(
+            catalog,
+            rows,
+            format,
+            base_url=str(request.base_url).rstrip("/"),
+            taxonomies=search.catalogs.taxonomies,
+        ),
         media_type=FORMATS[format],
         headers={"Content-Disposition": f'attachment; filename="priorities.{format}"'},
     )

@@ -22,6 +22,7 @@ from observatory.documents import pdf_url, source_page_url
 from observatory.errors import InvalidInput
 from observatory.extraction import ExtractionStatus
 from observatory.search import Catalog, LabelInfo, PriorityFilters, SearchRequest, make_filters
+from observatory.search.catalog import ILLUSTRATIVE_SOURCE_KIND
 from observatory.search.service import MAX_LIMIT
 from observatory.store.audit import audit_history
 from observatory.store.labels import label_history
@@ -121,6 +122,7 @@ def strategy_brief(strategy: object) -> StrategyBrief:
         period=strategy.period,  # type: ignore[attr-defined]
         extraction_status=status,
         pdf_url=pdf_url(strategy_id) if status != ExtractionStatus.NONE.value else None,
+        illustrative=getattr(strategy, "source_kind", None) == ILLUSTRATIVE_SOURCE_KIND,
     )
 
 
@@ -146,6 +148,8 @@ def priority_public(
         strategy=brief,
         labels=[label_public(label, served) for label in catalog.labels[row]],
         **provenance_fields(brief, catalog.pages[row]),
+        source=catalog.sources[row],
+        illustrative=brief.illustrative,
         **extra,
     )
 
@@ -209,6 +213,8 @@ def read_priority(
         language=row.language,
         strategy=brief,
         **provenance_fields(brief, list(row.pages or [])),
+        source=row.source,
+        illustrative=brief.illustrative,
         labels=[label_public(label, served) for label in current],
         pages=list(row.pages or []),
         confidence=row.confidence,

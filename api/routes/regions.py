@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.auth import ReadAccess
 from api.deps import MatchingDep
+from api.routes.priorities import strategy_brief
 from api.schemas import (
     ChainGapPublic,
     CodeShare,
@@ -19,7 +20,6 @@ from api.schemas import (
     RegionProfilePublic,
     SharedCodePublic,
     SimilarPairPublic,
-    StrategyBrief,
 )
 from observatory.errors import InvalidInput
 from observatory.matching import PartnerMatch
@@ -100,7 +100,7 @@ def region_profile(
     catalog, _ = service.profiles()
     return RegionProfilePublic(
         region=profile.region,
-        strategies=[StrategyBrief(**catalog.strategies[i].__dict__) for i in profile.strategy_ids],
+        strategies=[strategy_brief(catalog.strategies[i]) for i in profile.strategy_ids],
         priorities=[
             PriorityBrief(id=int(catalog.ids[r]), title=catalog.titles[r]) for r in profile.rows
         ],

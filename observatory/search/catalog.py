@@ -28,6 +28,7 @@ from taxonomies import Taxonomy, TaxonomyError
 
 log = logging.getLogger(__name__)
 
+ILLUSTRATIVE_SOURCE_KIND = "sample"  # source_kind of what `observatory demo load` imports
 STATUSES = ("suggested", "auto_accepted", "accepted", "corrected", "rejected")
 STATUS_BITS = {name: 1 << i for i, name in enumerate(STATUSES)}
 REVIEWED_BITS = STATUS_BITS["accepted"] | STATUS_BITS["corrected"]
@@ -57,6 +58,12 @@ class StrategyInfo:
     country: str | None
     period: str | None
     extraction_status: str = "none"  # observatory.extraction.ExtractionStatus
+    source_kind: str = "pdf"  # 'pdf', 'import', or 'sample' (the illustrative sample)
+
+    @property
+    def illustrative(self) -> bool:
+        """Whether the strategy belongs to the invented sample corpus, not a real strategy."""
+        return self.source_kind == ILLUSTRATIVE_SOURCE_KIND
 
 
 class Categorical:
@@ -87,6 +94,7 @@ class Catalog:
     descriptions: list[str]
     keywords: list[list[str]]
     pages: list[list[int]]
+    sources: list[str | None]
     ranks: np.ndarray
     confidence: np.ndarray
     strategy_ids: np.ndarray
@@ -187,6 +195,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
                 StrategyRow.country,
                 StrategyRow.period,
                 StrategyRow.extraction_status,
+                StrategyRow.source_kind,
             ).where(StrategyRow.is_current.is_(True))
         ).all()
         priority_rows = session.execute(
@@ -200,6 +209,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
                 PriorityRow.rank,
                 PriorityRow.confidence,
                 PriorityRow.language,
+                PriorityRow.source,
             )
             .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
             .where(StrategyRow.is_current.is_(True))
@@ -240,6 +250,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
         descriptions=[r.description or "" for r in priority_rows],
         keywords=[list(r.keywords or []) for r in priority_rows],
         pages=[list(r.pages or []) for r in priority_rows],
+        sources=[r.source for r in priority_rows],
         ranks=np.array([r.rank or 0 for r in priority_rows], dtype=np.int64),
         confidence=np.array(
             [np.nan if r.confidence is None else r.confidence for r in priority_rows],

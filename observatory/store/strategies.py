@@ -137,6 +137,7 @@ def save_strategy(
             keywords=list(item.keywords),
             confidence=item.confidence,
             language=item.language or strategy.language,
+            source=item.source,
         )
         session.add(priority)
         by_title.setdefault(item.title.casefold(), priority)
@@ -164,14 +165,32 @@ def save_strategy(
 
 
 def _check_parents(priorities: list[PriorityCreate]) -> None:
-    titles = {p.title.casefold() for p in priorities}
-    missing = [
-        f"priority {p.title!r} names parent {p.parent!r}, which is not in the same strategy"
-        for p in priorities
-        if p.parent and p.parent.casefold() not in titles
-    ]
-    if missing:
-        raise InvalidInput("priorities reference unknown parents", errors=missing)
+    """Every parent is another priority of the same strategy, and parents never form a cycle."""
+    parent_of = {p.title.casefold(): p.parent.casefold() if p.parent else None for p in priorities}
+    problems = []
+    for item in priorities:
+        if not item.parent:
+            continue
+        if item.parent.casefold() not in parent_of:
+            problems.append(
+                f"priority {item.title!r} names parent {item.parent!r}, which is not in the same "
+                "strategy"
+            )
+        elif _cycles_back(item.title.casefold(), parent_of):
+            problems.append(f"priority {item.title!r} is its own ancestor (a cycle of parents)")
+    if problems:
+        raise InvalidInput("priorities have invalid parents", errors=problems)
+
+
+def _cycles_back(title: str, parent_of: dict[str, str | None]) -> bool:
+    seen: set[str] = set()
+    current = parent_of.get(title)
+    while current is not None and current not in seen:
+        if current == title:
+            return True
+        seen.add(current)
+        current = parent_of.get(current)
+    return False
 
 
 def get_strategy(session: Session, strategy_id: int) -> StrategyRow:

@@ -50,7 +50,7 @@ class StrategyRow(Base):
     nuts_code: Mapped[str | None] = mapped_column(String(10), index=True)
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
-    period: Mapped[str | None] = mapped_column(String(20))
+    period: Mapped[str | None] = mapped_column(String(60))
     source_kind: Mapped[str] = mapped_column(String(20), default="pdf")
     source_path: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -87,6 +87,7 @@ class PriorityRow(Base):
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     confidence: Mapped[float | None] = mapped_column(Float)
     language: Mapped[str | None] = mapped_column(String(8))
+    source: Mapped[str | None] = mapped_column(Text)  # as the importer gave it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     strategy: Mapped[StrategyRow] = relationship(back_populates="priorities")

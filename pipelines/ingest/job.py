@@ -6,10 +6,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from observatory.domain import validation_message
 from observatory.errors import ObservatoryError, UnprocessableFile
 from observatory.settings import Settings, load_settings
 from pipelines.ingest.extract import Extraction, extract, file_sha256
 from pipelines.ingest.pdf_text import DEFAULT_MAX_BYTES, check_file
+from pipelines.ingest.territory import check_overrides, region_registry
 
 
 @dataclass
@@ -145,6 +150,11 @@ def ingest_file(
         return IngestOutcome(str(path), "failed", reason=exc.reason)
     except ObservatoryError as exc:
         return IngestOutcome(str(path), "failed", reason=exc.message)
+    except ValidationError as exc:  # metadata the store cannot hold (checked before writing)
+        return IngestOutcome(str(path), "failed", reason=validation_message(exc))
+    except SQLAlchemyError as exc:  # the store refused the document: the others go on
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
+        return IngestOutcome(str(path), "failed", reason=f"the store refused it ({reason})")
     status = (
         "unchanged" if not result.created else ("new version" if result.version > 1 else "created")
     )
@@ -163,7 +173,10 @@ def ingest_paths(
     settings: Settings | None = None,
     reextract: bool = False,
 ) -> list[IngestOutcome]:
-    """Ingest every file (folders expanded); a failure never stops the others."""
+    """Ingest every file (folders expanded); a failure never stops the others.
+
+    Bad ``overrides`` raise ``InvalidInput`` before any file is read."""
+    overrides = check_overrides(overrides, region_registry())
     outcomes = []
     for path in collect_pdfs(paths):
         outcome = ingest_file(

@@ -94,7 +94,9 @@ def test_export_formats_parse_back(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert len(rows) == 5 and {r["country"] for r in rows} == {"IT"}
     food = next(r for r in rows if r["title"] == "Food processing and agri-food quality")
-    assert food["nace_codes"].startswith("10") and food["nace_source"] == "test-1"
+    assert food["nace_code"] == "10" and food["nace_source"] == "test-1"
+    assert food["nace_title"] == "Manufacture of food products"
+    assert float(food["nace_probability"]) == pytest.approx(0.9)
     as_json = client.get("/api/export", params={**params, "format": "json"}).json()
     assert sorted(r["priority_id"] for r in as_json) == sorted(int(r["priority_id"]) for r in rows)
     as_xlsx = client.get("/api/export", params={**params, "format": "xlsx"})
