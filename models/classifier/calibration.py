@@ -1,28 +1,35 @@
 """Calibration: temperatures turning code scores into probabilities, and abstain thresholds.
 
 A calibration is fitted on labelled texts (``fit_temperature``) and saved as a small folder:
-``calibration.json`` (per-taxonomy parameters) plus ``config.json`` (model id, dimension,
-taxonomy versions, time, package version). The default calibration, fitted on the dev gold set,
-ships in ``models/classifier/data/calibration/<model>/``.
+``calibration.json`` (per-taxonomy parameters) plus ``config.json`` (``observatory.artefacts``:
+model id, dimension, taxonomy versions, how it was fitted, time, package version). The default
+calibration, fitted on the calibration gold split, ships in
+``models/classifier/data/calibration/<model>/``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from observatory import artefacts
 from observatory.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "calibration"
+CALIBRATION_FILE = "calibration.json"
+KIND = "calibration"
+REMEDY = "refit it (observatory calibrate) or delete the folder"
+
+
+# config.json keys the artefact module writes itself (a loaded calibration's metadata holds them)
+_WRITTEN_BY_ARTEFACTS = frozenset({artefacts.TIME_KEY, "package_version"})
 
 
 @dataclass
@@ -52,37 +59,37 @@ class Calibration:
         return self.taxonomies.setdefault(name, TaxonomyCalibration())
 
     def save(self, folder: Path, *, dimension: int, taxonomy_versions: dict[str, str]) -> None:
-        """Write ``calibration.json`` and ``config.json`` into ``folder``."""
-        from models.index.base import package_version
+        """Write ``calibration.json`` and ``config.json`` into ``folder``.
 
+        ``metadata`` (how it was fitted: gold file, rows, gate, classifier parameters and
+        fingerprints) goes into ``config.json``; the build time and package version are the
+        artefact module's, never an older copy held in ``metadata``.
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         body = {name: asdict(params) for name, params in self.taxonomies.items()}
-        (folder / "calibration.json").write_text(json.dumps(body, indent=2) + "\n", "utf-8")
-        config = {
+        (folder / CALIBRATION_FILE).write_text(json.dumps(body, indent=2) + "\n", "utf-8")
+        identity = {
             "model_id": self.model_id,
             "dimension": dimension,
             "taxonomy_versions": taxonomy_versions,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "package_version": package_version(),
-            **self.metadata,
         }
-        (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+        skipped = _WRITTEN_BY_ARTEFACTS | identity.keys()
+        fitted = {k: v for k, v in self.metadata.items() if k not in skipped}
+        artefacts.write_config(folder, {**identity, **fitted})
 
     @classmethod
     def load(cls, folder: Path, *, model_id: str | None = None) -> Calibration:
         """Read a saved calibration, refusing one fitted for another model."""
         folder = Path(folder)
+        config = artefacts.read_config(folder, kind=KIND)
+        artefacts.check_compatible(
+            config, {"model_id": model_id}, folder=folder, kind=KIND, remedy=REMEDY
+        )
         try:
-            config = json.loads((folder / "config.json").read_text("utf-8"))
-            body = json.loads((folder / "calibration.json").read_text("utf-8"))
+            body = json.loads((folder / CALIBRATION_FILE).read_text("utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ConfigurationError(f"cannot read calibration in {folder}: {exc}") from exc
-        if model_id is not None and config.get("model_id") != model_id:
-            raise ConfigurationError(
-                f"calibration in {folder} was fitted for {config.get('model_id')!r}, "
-                f"not {model_id!r}"
-            )
         known = set(TaxonomyCalibration.__dataclass_fields__)
         taxonomies = {
             name: TaxonomyCalibration(**{k: v for k, v in params.items() if k in known})
@@ -93,13 +100,13 @@ class Calibration:
 
 def calibration_slug(model_id: str) -> str:
     """Folder name of a model's shipped calibration."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", model_id).strip("_")
+    return artefacts.slug(model_id)
 
 
 def shipped_calibration(model_id: str) -> Calibration:
     """The calibration shipped for ``model_id``, or defaults (with a log warning)."""
     folder = SHIPPED_DIR / calibration_slug(model_id)
-    if (folder / "config.json").is_file():
+    if artefacts.has_config(folder):
         return Calibration.load(folder, model_id=model_id)
     log.warning("no shipped calibration for %s; using default temperatures", model_id)
     return Calibration(model_id)

@@ -4,17 +4,15 @@ so the query and passage vectors of one text are two entries, and a model withou
 keeps the plain text's key.
 
 One SQLite file per model under ``cache_dir/<model slug>/`` (safe for several processes), next to
-a ``config.json`` holding model id, dimension, creation time and package version.
+a ``config.json`` (``observatory.artefacts``) holding model id, dimension, build time and package
+version.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,27 +20,16 @@ from pathlib import Path
 import numpy as np
 
 from models.embedders.base import Embedder, TextKind, check_languages, text_list
-from observatory.errors import ConfigurationError
+from observatory import artefacts
 
 _SQLITE_MAX_PARAMS = 900
+CACHE_KIND = "embedding cache"
+CACHE_REMEDY = "delete the folder to rebuild it"
 
 
 def text_key(text: str) -> str:
     """The cache key of one text: sha256 of its UTF-8 bytes."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _slug(model_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", model_id).strip("_") or "model"
-
-
-def _package_version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("s3-observatory")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 @dataclass
@@ -57,7 +44,7 @@ class EmbeddingCache:
     """Vectors of one model, stored by text hash in SQLite."""
 
     def __init__(self, cache_dir: Path, model_id: str, dimension: int) -> None:
-        self.folder = Path(cache_dir) / _slug(model_id)
+        self.folder = Path(cache_dir) / artefacts.slug(model_id)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.model_id = model_id
         self.dimension = dimension
@@ -72,27 +59,16 @@ class EmbeddingCache:
         self._db.commit()
 
     def _check_config(self) -> None:
-        config_path = self.folder / "config.json"
-        if config_path.is_file():
-            config = json.loads(config_path.read_text("utf-8"))
-            if config.get("model_id") != self.model_id or config.get("dimension") != (
-                self.dimension
-            ):
-                raise ConfigurationError(
-                    f"embedding cache {self.folder} was built for {config.get('model_id')!r} "
-                    f"({config.get('dimension')}-d), not {self.model_id!r} ({self.dimension}-d); "
-                    "delete the folder to rebuild it"
-                )
+        identity = {"model_id": self.model_id, "dimension": self.dimension}
+        if artefacts.has_config(self.folder):
+            config = artefacts.read_config(self.folder, kind=CACHE_KIND)
+            artefacts.check_compatible(
+                config, identity, folder=self.folder, kind=CACHE_KIND, remedy=CACHE_REMEDY
+            )
             return
-        config = {
-            "model_id": self.model_id,
-            "dimension": self.dimension,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "package_version": _package_version(),
-            "key": "sha256(utf-8 text)",
-            "dtype": "float32",
-        }
-        config_path.write_text(json.dumps(config, indent=2), "utf-8")
+        artefacts.write_config(
+            self.folder, {**identity, "key": "sha256(utf-8 text)", "dtype": "float32"}
+        )
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors found for ``keys`` (missing keys are simply absent)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -11,19 +9,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from observatory.errors import ConfigurationError, InvalidInput, NotFound
+from observatory import artefacts
+from observatory.errors import InvalidInput
 
-CONFIG_FILE = "config.json"
-
-
-def package_version() -> str:
-    """Version of the installed observatory package (written into saved artefacts)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("s3-observatory")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+KIND = "vector index"
+REMEDY = "rebuild the index"
 
 
 def as_ids(ids: Iterable[int]) -> np.ndarray:
@@ -95,7 +85,7 @@ class VectorIndex(ABC):
     def _load_data(self, folder: Path, config: dict[str, Any]) -> None: ...
 
     def config(self) -> dict[str, Any]:
-        """Metadata written next to the saved index."""
+        """Metadata written next to the saved index (``artefacts`` adds time and version)."""
         return {
             "backend": self.backend,
             "kind": self.kind,
@@ -103,8 +93,6 @@ class VectorIndex(ABC):
             "dimension": self.dimension,
             "taxonomy_version": self.taxonomy_version,
             "count": len(self),
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "package_version": package_version(),
         }
 
     def save(self, folder: Path) -> None:
@@ -112,7 +100,7 @@ class VectorIndex(ABC):
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._save_data(folder)
-        (folder / CONFIG_FILE).write_text(json.dumps(self.config(), indent=2), "utf-8")
+        artefacts.write_config(folder, self.config())
 
     @classmethod
     def load(
@@ -142,26 +130,15 @@ class VectorIndex(ABC):
 
 def read_config(folder: Path) -> dict[str, Any]:
     """The ``config.json`` of a saved index (NotFound when there is none)."""
-    path = Path(folder) / CONFIG_FILE
-    if not path.is_file():
-        raise NotFound(f"no saved vector index in {folder} (missing {CONFIG_FILE})")
-    return json.loads(path.read_text("utf-8"))
+    return artefacts.read_config(folder, kind=KIND)
 
 
 def check_compatible(
     config: dict[str, Any], folder: Path, *, model_id: str | None, dimension: int | None
 ) -> None:
     """Refuse an index whose vectors come from a different model or have another width."""
-    if model_id is not None and config.get("model_id") != model_id:
-        raise ConfigurationError(
-            f"vector index in {folder} was built with model {config.get('model_id')!r}, "
-            f"but the configured embedder is {model_id!r}; rebuild the index"
-        )
-    if dimension is not None and int(config.get("dimension", -1)) != dimension:
-        raise ConfigurationError(
-            f"vector index in {folder} holds {config.get('dimension')}-d vectors, "
-            f"but the configured embedder produces {dimension}-d vectors; rebuild the index"
-        )
+    expected = {"model_id": model_id, "dimension": dimension}
+    artefacts.check_compatible(config, expected, folder=folder, kind=KIND, remedy=REMEDY)
 
 
 def checked_batch(

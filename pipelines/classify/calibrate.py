@@ -18,6 +18,7 @@ target precision.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import logging
@@ -34,7 +35,13 @@ from models.classifier.calibration import (
     fit_temperature,
     log_softmax,
 )
-from models.classifier.starter import StarterExample, add_starter_examples, read_starter_examples
+from models.classifier.starter import (
+    STARTER_EXAMPLES,
+    StarterExample,
+    add_starter_examples,
+    read_starter_examples,
+)
+from observatory import artefacts
 from observatory.errors import InvalidInput
 from pipelines.classify.evaluation import GoldRow, read_gold
 
@@ -171,9 +178,30 @@ def without_starter_texts(
     return kept
 
 
+def fitting_record(classifier: Classifier) -> dict[str, Any]:
+    """What fitted temperatures depend on besides the model, for the calibration's config:
+    the classifier's parameters and fingerprints of the keywords and starter examples."""
+    keywords = {
+        name: [
+            [
+                code.code,
+                list(code.keywords),
+                {k: list(v) for k, v in code.keywords_by_language.items()},
+            ]
+            for code in model.taxonomy
+        ]
+        for name, model in classifier.models.items()
+    }
+    return {
+        "classifier_params": dataclasses.asdict(classifier.params),
+        "keyword_fingerprint": artefacts.fingerprint(keywords),
+        "starter_fingerprint": artefacts.file_fingerprint(STARTER_EXAMPLES),
+    }
+
+
 def save_calibration(classifier: Classifier, folder: Path, metadata: dict[str, Any]) -> None:
     """Write the classifier's fitted calibration, with how it was fitted, into ``folder``."""
-    classifier.calibration.metadata = metadata
+    classifier.calibration.metadata = {**metadata, **fitting_record(classifier)}
     classifier.calibration.save(
         folder,
         dimension=classifier.embedder.dimension,

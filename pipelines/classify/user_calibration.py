@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from models.classifier import Classifier
 from models.classifier.calibration import Calibration, calibration_slug
+from observatory import artefacts
 from observatory.errors import InvalidInput
 from observatory.settings import Settings
 from observatory.store import Store
@@ -43,7 +44,7 @@ def user_calibration_dir(settings: Settings, model_id: str) -> Path:
 def user_calibration(settings: Settings, model_id: str) -> Calibration | None:
     """The refitted calibration of ``model_id``, when ``observatory calibrate`` wrote one."""
     folder = user_calibration_dir(settings, model_id)
-    if not (folder / "config.json").is_file():
+    if not artefacts.has_config(folder):
         return None
     log.info("using the calibration refitted from reviews in %s", folder)
     return Calibration.load(folder, model_id=model_id)

@@ -87,7 +87,7 @@ def test_load_refuses_other_model_or_dimension(vectors: np.ndarray, tmp_path) ->
     index.save(tmp_path)
     with pytest.raises(ConfigurationError, match="all-MiniLM-L6-v2"):
         load_index(tmp_path, model_id="use-multilingual-v3")
-    with pytest.raises(ConfigurationError, match="24-d"):
+    with pytest.raises(ConfigurationError, match="dimension 24"):
         load_index(tmp_path, dimension=512)
     with pytest.raises(NotFound):
         load_index(tmp_path / "missing")
