@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ingest",
     "classify",
     "review",
+    "extraction",
     "users",
     "export",
     "partnerships",

@@ -68,8 +68,20 @@ def ingest_command(
     period: Annotated[str | None, typer.Option(help="Override the detected period.")] = None,
     language: Annotated[str | None, typer.Option(help="Override the detected language.")] = None,
     max_mb: MaxMb = None,
+    reextract: Annotated[
+        bool,
+        typer.Option(
+            "--reextract",
+            help="Read files already stored again (after the extractor improved): an "
+            "unreviewed extraction is replaced, a reviewed list is kept.",
+        ),
+    ] = False,
 ) -> None:
-    """Extract and store strategies (idempotent by content; changed files become new versions)."""
+    """Extract and store strategies (idempotent by content; changed files become new versions).
+
+    Each PDF is kept in the data dir; an extraction less confident than
+    OBSERVATORY_EXTRACTION_REVIEW_BELOW waits in the extraction review queue.
+    """
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
@@ -103,6 +115,8 @@ def ingest_command(
                     path,
                     overrides=overrides,
                     max_bytes=(max_mb or settings().max_pdf_mb) * 1_048_576,
+                    settings=current,
+                    reextract=reextract,
                 )
                 if outcome.status == "failed":
                     console.print(f"error: {outcome.path}: {outcome.reason}", markup=False)

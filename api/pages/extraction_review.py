@@ -9,7 +9,7 @@ merged into another row, and empty rows add missed priorities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request, Response
@@ -23,6 +23,7 @@ from api.routes.documents import page_image
 from observatory.domain import Role
 from observatory.errors import InvalidInput, Unauthorized
 from observatory.extraction import ReviewedItem, decide, list_queue, queue_count, request_review
+from observatory.extraction.edits import merge_into, starting_items
 from observatory.extraction.view import ExtractionView, extraction_view
 from observatory.users import Actor, require_role
 
@@ -46,6 +47,7 @@ class EditRow:
     title: str
     description: str
     pages: str
+    parent: int | None  # index of the row it belongs under
 
 
 def _signin(request: Request) -> Response:
@@ -88,23 +90,18 @@ def queue_page(request: Request, state: StateDep, done: str = "") -> Response:
 def edit_rows(view: ExtractionView, position: int | None) -> list[EditRow]:
     """The rows to edit: a candidate list's items (matched to stored priorities by title), or
     the stored priorities."""
-    if position is None:
-        return [
-            EditRow(p.id, p.title, p.description, ", ".join(str(n) for n in p.pages))
-            for p in view.priorities
-        ]
-    found = [c for c in view.candidate_lists if c.position == position]
-    if not found:
-        raise InvalidInput(f"this strategy has no candidate list {position}")
-    stored = {p.title.casefold(): p for p in view.priorities}
-    rows = []
-    for item in found[0].items:
-        match = stored.get(item.title.casefold())
-        description = item.description or (match.description if match else "")
-        rows.append(
-            EditRow(match.id if match else None, item.title, description, str(item.page or ""))
+    items = starting_items(view, position)
+    index = {item.title.casefold(): number for number, item in enumerate(items)}
+    return [
+        EditRow(
+            item.priority_id,
+            item.title,
+            item.description,
+            ", ".join(map(str, item.pages)),
+            index.get(item.parent.casefold()) if item.parent else None,
         )
-    return rows
+        for item in items
+    ]
 
 
 @router.get("/review/extraction/{strategy_id}")
@@ -158,57 +155,64 @@ def _require(state: StateDep, request: Request) -> Actor:
     return actor
 
 
-def items_from_form(form: FormData) -> list[ReviewedItem]:
-    """The reviewed list from the form's rows: kept rows in order, removed ones left out,
-    merged ones folded (pages, text and stored priority) into their target row."""
-    titles = form.getlist("title")
-    fields = [form.getlist(name) for name in ("origin", "description", "pages", "action")]
-    if any(len(values) != len(titles) for values in fields) or len(titles) > MAX_ROWS + 50:
+@dataclass(frozen=True)
+class FormRow:
+    """One submitted row: ``action`` is keep, remove or merge:<row index>; ``parent`` the index
+    of the row it belongs under."""
+
+    item: ReviewedItem
+    action: str
+    parent: int | None
+
+
+def _form_rows(form: FormData) -> list[FormRow]:
+    names = ("title", "origin", "description", "pages", "action", "parent")
+    columns = [form.getlist(name) for name in names]
+    if len({len(values) for values in columns}) != 1 or len(columns[0]) > MAX_ROWS + EXTRA_ROWS:
         raise InvalidInput("the form's rows are incomplete; reload the page")
     rows = []
-    for title, origin, description, pages, action in zip(titles, *fields, strict=True):
+    for title, origin, description, pages, action, parent in zip(*columns, strict=True):
         text = " ".join(str(title).split())
-        if not text and not origin:
-            continue  # an unused "add a missed priority" row
-        rows.append(
-            {
-                "title": text,
-                "origin": int(origin) if str(origin).isdigit() else None,
-                "description": str(description).strip(),
-                "pages": _pages(str(pages)),
-                "action": str(action),
-                "merged": [],
-            }
+        if not text and not str(origin):
+            continue  # an unused "add a missed priority" row (they all come last)
+        item = ReviewedItem(
+            text,
+            str(description).strip(),
+            tuple(sorted(set(_pages(str(pages))))),
+            priority_id=int(origin) if str(origin).isdigit() else None,
         )
-    for number, row in enumerate(rows, start=1):
-        if not row["action"].startswith("merge:"):
-            continue
-        target = row["action"].removeprefix("merge:")
-        index = int(target) if target.isdigit() else len(rows)
-        if index >= len(rows) or rows[index]["action"] != "keep":
-            raise InvalidInput(f"row {number} is merged into a row that is not kept")
-        rows[index]["merged"].append(row)
-    items = []
-    for row in rows:
-        if row["action"] != "keep":
-            continue
-        description, pages, merged_ids = row["description"], set(row["pages"]), []
-        for source in row["merged"]:
-            pages.update(source["pages"])
-            if source["origin"] is not None:
-                merged_ids.append(source["origin"])
-            if source["description"] and source["description"] not in description:
-                description = f"{description}\n{source['description']}".strip()
-        items.append(
-            ReviewedItem(
-                title=row["title"],
-                description=description,
-                pages=tuple(sorted(pages)),
-                priority_id=row["origin"],
-                merged_ids=tuple(merged_ids),
-            )
+        rows.append(FormRow(item, str(action), int(parent) if str(parent).isdigit() else None))
+    return rows
+
+
+def items_from_form(form: FormData) -> list[ReviewedItem]:
+    """The reviewed list from the form's rows: kept rows in order, removed ones left out,
+    merged ones folded (pages, text and stored priority) into their target row; a row under a
+    parent row stays under it (or under the row its parent was merged into)."""
+    rows = _form_rows(form)
+    home = {}  # row index -> index of the kept row that stands for it
+    for number, row in enumerate(rows):
+        if row.action == "keep":
+            home[number] = number
+        elif row.action.startswith("merge:"):
+            target = row.action.removeprefix("merge:")
+            index = int(target) if target.isdigit() else len(rows)
+            if index >= len(rows) or rows[index].action != "keep":
+                raise InvalidInput(f"row {number + 1} is merged into a row that is not kept")
+            home[number] = index
+        elif row.action != "remove":
+            raise InvalidInput(f"row {number + 1}: unknown action {row.action!r}")
+    items = {number: row.item for number, row in enumerate(rows) if row.action == "keep"}
+    for number, row in enumerate(rows):
+        if row.action.startswith("merge:"):
+            items[home[number]] = merge_into(row.item, items[home[number]])
+    titled = {}
+    for number, item in items.items():
+        parent = home.get(rows[number].parent) if rows[number].parent is not None else None
+        titled[number] = replace(
+            item, parent=items[parent].title if parent is not None and parent != number else None
         )
-    return items
+    return [titled[number] for number in sorted(titled)]
 
 
 def _pages(text: str) -> list[int]:
