@@ -207,6 +207,7 @@ def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
         "country": strategy.country,
         "language": catalog.language.value(row),
         "status": row_status(catalog, row),
+        "extraction_unreviewed": getattr(strategy, "extraction_status", "") == "pending",
         "tags": tags,
         "matched_terms": explanation.matched_terms if explanation else [],
         "similarity": explanation.dense_similarity if explanation else None,

@@ -126,3 +126,15 @@ def test_anyone_with_a_key_can_ask_for_a_review(served) -> None:
     assert asked.json() == {"strategy_id": new_id, "extraction_status": "pending"}
     queue = client.get("/api/extraction-reviews").json()["data"]
     assert [(e["strategy_id"], e["reason"]) for e in queue] == [(new_id, "request")]
+
+
+def test_the_pdf_follows_the_read_rules(store, strategy_pdf: Path, tmp_path: Path) -> None:
+    settings = load_settings(database_url=store.url, data_dir=tmp_path / "data", public_read=False)
+    strategy_id = ingest_file(store, strategy_pdf, settings=settings).strategy_id
+    with store.transaction(write=True) as session:
+        key = create_user(session, "ana", Role.ANALYST)[1]
+    with TestClient(create_app(settings)) as client:
+        for url in (f"/strategies/{strategy_id}/pdf", f"/strategies/{strategy_id}/pages/1.png"):
+            assert client.get(url).status_code == 401
+            assert client.get(url, headers={"X-API-Key": key}).status_code == 200
+        assert client.get("/api/extraction-reviews").status_code == 401

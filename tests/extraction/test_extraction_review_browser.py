@@ -116,6 +116,8 @@ def test_review_an_extraction_end_to_end_and_reingest(site: dict, page) -> None:
     assert page.locator("#source-page").get_attribute("href") == (
         f"/strategies/{strategy_id}/pdf#page=2"
     )
+    page.goto("/search")
+    assert page.locator(".result .extraction-unreviewed").count() == len(extracted)
     # sign in, open the queue, open the strategy
     page.goto("/review")
     page.get_by_label("Your API key").fill(site["key"])
@@ -170,3 +172,6 @@ def test_review_an_extraction_end_to_end_and_reingest(site: dict, page) -> None:
     assert [page.get_by_label(f"Title of row {n}").input_value() for n in (1, 2, 3)] == REVIEWED
     page.goto(f"/priorities/{marine.id}")
     assert page.locator("#extraction-unreviewed").count() == 0
+    page.goto("/search")
+    assert page.locator(".result").count() == len(REVIEWED)
+    assert page.locator(".result .extraction-unreviewed").count() == 0
