@@ -6,9 +6,10 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.auth import site_access
 from api.errors import install_error_handlers
 from api.pages import PAGE_ROUTER_MODULES
 from api.pages.rendering import STATIC_DIR
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Search, classify, review and match the priorities of EU Smart "
         "Specialisation Strategies.",
         lifespan=lifespan,
+        # one gate for every route, so a new page or endpoint is never left open by mistake
+        dependencies=[Depends(site_access)],
     )
     install_error_handlers(app)
     for name in ROUTER_MODULES:

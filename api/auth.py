@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SettingsDep, StoreDep
+from api.sessions import session_actor
 from observatory.domain import Role
 from observatory.errors import Unauthorized
 from observatory.users import Actor, authenticate, require_role
@@ -22,15 +23,28 @@ _bearer = HTTPBearer(auto_error=False, description="An API key as a bearer token
 
 
 def api_key(
+    request: Request,
     header_key: Annotated[str | None, Security(_api_key_header)] = None,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    _bearer_doc: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> str | None:
-    """The API key sent with the request, if any."""
-    if header_key:
+    """The API key sent with the request, if any.
+
+    Credentials that are present but malformed (an ``Authorization`` header that is not
+    ``Bearer <key>``, an empty key) are refused with 401, never read as "anonymous".
+    """
+    if "x-api-key" in request.headers:
+        if not (header_key or "").strip():
+            raise Unauthorized("the X-API-Key header is empty")
         return header_key
-    if bearer is not None and bearer.credentials:
-        return bearer.credentials
-    return None
+    authorization = request.headers.get("authorization")
+    if authorization is None:
+        return None
+    scheme, _, credentials = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise Unauthorized("the Authorization header must be 'Bearer <API key>'")
+    if not credentials.strip():
+        raise Unauthorized("the Bearer token is empty")
+    return credentials.strip()
 
 
 def current_user(store: StoreDep, key: Annotated[str | None, Depends(api_key)]) -> Actor | None:
@@ -52,6 +66,28 @@ def read_access(settings: SettingsDep, user: CurrentUser) -> Actor | None:
 
 
 ReadAccess = Annotated[Actor | None, Depends(read_access)]
+
+# Paths anyone may call even when reading is not public. /healthz tells
+# liveness probes the service is up and holds no data; the sign-in and sign-out forms must be
+# reachable to get a session at all. Outside app.routes' API routes, /static (the shipped CSS
+# and JS), /docs, /redoc and /openapi.json (the API's description) stay public: they hold no
+# stored data, and a client needs the spec to learn how to authenticate.
+PUBLIC_ROUTES = frozenset({"/healthz", "/review/sign-in", "/review/sign-out"})
+
+
+def site_access(request: Request, settings: SettingsDep, store: StoreDep) -> None:
+    """Every route's gate (installed app-wide): when reading is not public, a request needs a
+    valid API key (API and pages) or a signed-in session (pages only)."""
+    if settings.public_read or request.scope.get("path") in PUBLIC_ROUTES:
+        return
+    key = api_key(request, request.headers.get("x-api-key"))
+    if key is not None:
+        current_user(store, key)  # raises Unauthorized for an invalid key
+        return
+    # the session cookie counts for pages only: API writes by cookie would invite CSRF
+    if not request.url.path.startswith("/api") and session_actor(request) is not None:
+        return
+    raise Unauthorized("reading needs an API key (X-API-Key or Authorization: Bearer)")
 
 
 def require_roles(*roles: Role) -> Callable[..., Actor]:

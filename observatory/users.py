@@ -120,7 +120,8 @@ def require_role(user: Identity, *roles: Role | str) -> None:
     allowed = {Role(role) for role in roles}
     if Role(user.role) not in allowed:
         names = ", ".join(sorted(role.value for role in allowed))
-        raise Forbidden(f"user {user.name!r} has role {user.role!r}; this needs one of: {names}")
+        role = Role(user.role).value  # the plain value, never the enum's repr
+        raise Forbidden(f"user {user.name!r} has role {role!r}; this needs one of: {names}")
 
 
 def get_user(session: Session, name: str) -> UserRow:

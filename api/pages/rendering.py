@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.sessions import csrf_token, keep_nonce
 from observatory.errors import ObservatoryError
 
 log = logging.getLogger(__name__)
@@ -57,12 +58,28 @@ templates = _build_templates()
 def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    """Render a template with the request in its context."""
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    """Render a template with the request and the page's CSRF token in its context."""
+    context = {"csrf_token": csrf_token(request), **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    keep_nonce(request, response)
+    return response
+
+
+def sign_in_page(request: Request, message: str = "", status_code: int = 200) -> Response:
+    """The sign-in form; after signing in the browser comes back to this page."""
+    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return render(
+        request,
+        "review_signin.html",
+        {"title": "Sign in", "section": "review", "message": message, "next": back},
+        status_code=status_code,
+    )
 
 
 def error_page(request: Request, message: str, status_code: int) -> Response:
-    """The HTML counterpart of the JSON error body."""
+    """The HTML counterpart of the JSON error body (a 401 offers the sign-in form)."""
+    if status_code == 401:
+        return sign_in_page(request, message, status_code)
     return render(
         request,
         "error.html",

@@ -1,8 +1,10 @@
 """The review screen (``/review``): keyboard-driven decisions through the review service.
 
-The reviewer signs in with an API key; it is kept in an HttpOnly, SameSite=Strict cookie
-scoped to /review, and every action is a plain form post (so the screen also works without
-JavaScript; ``review.js`` only maps keys to those forms).
+The reviewer signs in with an API key once; the browser then keeps a signed session
+(``api.sessions``: never the key itself) in an HttpOnly, SameSite=Strict cookie. Every action
+is a plain form post carrying a CSRF token (so the screen also works without JavaScript;
+``review.js`` only maps keys to those forms). Showing the screen claims nothing: a task is
+claimed by an explicit post ("next", or a decision, which moves on to the next task).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from api.deps import StateDep
 from api.pages.names import TAXONOMY_NAMES, load_names
-from api.pages.rendering import HTMLRoute, render
+from api.pages.rendering import HTMLRoute, render, sign_in_page
 from api.services import review_service
+from api.sessions import CSRF_FIELD, check_csrf, end_session, session_actor, start_session
 from observatory.errors import Unauthorized
-from observatory.review.claims import claim_next
 from observatory.review.figures import queue_stats, reviewer_stats
 from observatory.review.queue import PENDING_STATUSES, check_taxonomy
 from observatory.review.types import Action, QueueFilters
@@ -28,8 +30,6 @@ from observatory.users import Actor, authenticate
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
 
-COOKIE = "s3o_review_key"
-COOKIE_PATH = "/review"
 TOP_SUGGESTIONS = 5
 ACTION_MESSAGES = {
     "accept": "Accepted.",
@@ -37,19 +37,23 @@ ACTION_MESSAGES = {
     "correct": "Corrected.",
     "skip": "Skipped; it comes back last.",
     "undo": "Your last decision was undone; the item is back.",
+    "empty": "The queue has no item for you right now.",
 }
 
 
 def signed_in(state: StateDep, request: Request) -> Actor | None:
-    """The reviewer whose key is in the cookie, or None."""
-    key = request.cookies.get(COOKIE)
-    if not key:
-        return None
-    with state.store.transaction() as session:
-        try:
-            return Actor.of(authenticate(session, key))
-        except Unauthorized:
-            return None
+    """The reviewer of the browser's session, or None."""
+    return session_actor(request)
+
+
+CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
+
+
+def local_path(target: str) -> str:
+    """Where to go after signing in: a path on this site only (no open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/review"
 
 
 def rationale_lines(items: list[Any]) -> list[str]:
@@ -100,19 +104,15 @@ def queue_counters(session: Session) -> dict[str, int]:
 
 @router.get("/review")
 def review_page(request: Request, state: StateDep, taxonomy: str = "", done: str = "") -> Response:
-    """Claim the next item for the signed-in reviewer, or show the sign-in form."""
+    """Show the task the signed-in reviewer holds (claiming nothing), or the sign-in form."""
     actor = signed_in(state, request)
     if actor is None:
-        status = 401 if request.cookies.get(COOKIE) else 200
-        message = "That API key is not valid any more; sign in again." if status == 401 else ""
-        return render(
-            request,
-            "review_signin.html",
-            {"title": "Sign in to review", "section": "review", "message": message},
-            status_code=status,
-        )
-    filters = QueueFilters(taxonomy=check_taxonomy(taxonomy)) if taxonomy else None
-    task = claim_next(state.store, actor, filters)
+        expired = "s3o_session" in request.cookies
+        message = "Your session has ended; sign in again." if expired else ""
+        return sign_in_page(request, message, 401 if expired else 200)
+    if taxonomy:
+        check_taxonomy(taxonomy)
+    task = review_service(state).held(actor)
     names = load_names(state)
     suggestions: list[dict[str, Any]] = []
     with state.store.transaction() as session:
@@ -154,66 +154,87 @@ def review_page(request: Request, state: StateDep, taxonomy: str = "", done: str
 
 
 @router.post("/review/sign-in")
-def sign_in(request: Request, state: StateDep, api_key: Annotated[str, Form()]) -> Response:
-    """Check the key and keep it in a cookie for the review screen."""
+def sign_in(
+    request: Request,
+    state: StateDep,
+    api_key: Annotated[str, Form(max_length=200)],
+    csrf: CsrfField = "",
+    next_page: Annotated[str, Form(alias="next", max_length=2000)] = "/review",
+) -> Response:
+    """Check the key and start a signed session (the key itself is not kept)."""
+    check_csrf(request, csrf, signing_in=True)
     with state.store.transaction() as session:
         try:
-            authenticate(session, api_key)
+            user = authenticate(session, api_key)
         except Unauthorized as exc:
-            return render(
-                request,
-                "review_signin.html",
-                {"title": "Sign in to review", "section": "review", "message": exc.message},
-                status_code=exc.status,
-            )
-    response = RedirectResponse("/review", status_code=303)
-    response.set_cookie(
-        COOKIE,
-        api_key.strip(),
-        httponly=True,
-        samesite="strict",
-        path=COOKIE_PATH,
-        secure=request.url.scheme == "https",
-    )
+            return sign_in_page(request, exc.message, exc.status)
+        response = RedirectResponse(local_path(next_page), status_code=303)
+        start_session(request, response, user)
     return response
 
 
 @router.post("/review/sign-out")
-def sign_out() -> Response:
-    """Forget the key."""
+def sign_out(request: Request, csrf: CsrfField = "") -> Response:
+    """End the session."""
+    if "s3o_session" in request.cookies:
+        check_csrf(request, csrf)
     response = RedirectResponse("/review", status_code=303)
-    response.delete_cookie(COOKIE, path=COOKIE_PATH)
+    end_session(response)
     return response
 
 
-def _require(state: StateDep, request: Request) -> Actor:
+def _require(state: StateDep, request: Request, csrf: str) -> Actor:
     actor = signed_in(state, request)
     if actor is None:
         raise Unauthorized("sign in with your API key first")
+    check_csrf(request, csrf)
     return actor
+
+
+def _next_url(done: str, taxonomy: str) -> str:
+    query = {"done": done, "taxonomy": taxonomy}
+    return "/review?" + urlencode({k: v for k, v in query.items() if v})
+
+
+@router.post("/review/next")
+def next_form(
+    request: Request,
+    state: StateDep,
+    csrf: CsrfField = "",
+    taxonomy: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Claim the next task (the one in hand comes back while it matches the filter)."""
+    actor = _require(state, request, csrf)
+    filters = QueueFilters(taxonomy=check_taxonomy(taxonomy)) if taxonomy else None
+    task = review_service(state).claim_next(actor, filters)
+    return RedirectResponse(_next_url("" if task else "empty", taxonomy), status_code=303)
 
 
 @router.post("/review/decide")
 def decide_form(
     request: Request,
     state: StateDep,
-    task_id: Annotated[int, Form(ge=1)],
-    action: Annotated[str, Form()],
-    code: Annotated[str, Form()] = "",
+    task_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    action: Annotated[str, Form(max_length=20)],
+    csrf: CsrfField = "",
+    code: Annotated[str, Form(max_length=2000)] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
-    taxonomy: Annotated[str, Form()] = "",
+    taxonomy: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Record accept / reject / correct / skip, then move on to the next item."""
-    actor = _require(state, request)
+    """Record accept / reject / correct / skip on the task in hand, then claim the next one."""
+    actor = _require(state, request, csrf)
+    # everything is checked before the decision is written (nothing committed on a 400)
+    filters = QueueFilters(taxonomy=check_taxonomy(taxonomy)) if taxonomy else None
     codes = [part.strip() for part in code.split(",") if part.strip()]
-    review_service(state).decide(task_id, actor, action, codes or None, comment.strip() or None)
-    suffix = "&" + urlencode({"taxonomy": check_taxonomy(taxonomy)}) if taxonomy else ""
-    return RedirectResponse(f"/review?done={action}{suffix}", status_code=303)
+    service = review_service(state)
+    service.decide(task_id, actor, action, codes or None, comment.strip() or None)
+    service.claim_next(actor, filters)
+    return RedirectResponse(_next_url(action, taxonomy), status_code=303)
 
 
 @router.post("/review/undo")
-def undo_form(request: Request, state: StateDep) -> Response:
-    """Undo the reviewer's last decision; its item comes back."""
-    actor = _require(state, request)
+def undo_form(request: Request, state: StateDep, csrf: CsrfField = "") -> Response:
+    """Undo the reviewer's last decision; its item comes back into the reviewer's hands."""
+    actor = _require(state, request, csrf)
     review_service(state).undo_last(actor)
     return RedirectResponse("/review?done=undo", status_code=303)

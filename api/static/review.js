@@ -1,6 +1,6 @@
 // Keyboard shortcuts for the review screen; each key submits one of the page's forms.
 (function () {
-  var forms = { a: "accept-form", r: "reject-form", s: "skip-form", u: "undo-form" };
+  var forms = { a: "accept-form", r: "reject-form", s: "skip-form", u: "undo-form", n: "next-form" };
   var busy = false;
 
   function submit(id) {

@@ -21,7 +21,7 @@ from observatory.review.agreement import (
     krippendorff_alpha_nominal,
 )
 from observatory.review.bulk import bulk_accept
-from observatory.review.claims import claim_next, describe_task, release
+from observatory.review.claims import claim_next, describe_task, held_task, release
 from observatory.review.decisions import decide, undo_last, validate_codes
 from observatory.review.export import export_gold, gold_rows, history
 from observatory.review.figures import model_precision, queue_stats, reviewer_stats
@@ -70,6 +70,7 @@ __all__ = [
     "export_gold",
     "flag",
     "gold_rows",
+    "held_task",
     "history",
     "krippendorff_alpha_nominal",
     "list_queue",
@@ -101,6 +102,10 @@ class ReviewService:
     ) -> ClaimedTask | None:
         """See ``claim_next``."""
         return claim_next(self.store, reviewer, filters, now=now)
+
+    def held(self, reviewer: Identity, *, now: datetime | None = None) -> ClaimedTask | None:
+        """See ``held_task``: the reviewer's task in hand, claiming nothing."""
+        return held_task(self.store, reviewer, now=now)
 
     def decide(
         self,

@@ -92,6 +92,7 @@ def bulk_accept(
                     comment=comment or f"bulk accept, probability >= {min_probability}",
                     now=now,
                     lock=store.dialect == "postgresql",
+                    require_claim=False,  # the query above took only unclaimed or own tasks
                 )
                 if confirmation:
                     confirmations.append(confirmation)

@@ -5,13 +5,17 @@ write transaction (BEGIN IMMEDIATE, so claims are serialised); on PostgreSQL the
 is locked with ``FOR UPDATE SKIP LOCKED`` so a concurrent claimer moves on to the next one.
 On top of both, the claim is an optimistic ``UPDATE ... WHERE version = :seen``. An expired
 lease needs no sweeper: a task whose lease has run out is simply claimable again.
+
+A reviewer holds at most ``MAX_LEASES_PER_REVIEWER`` (one) task at a time: asking again gives
+the held task back while it matches the filters, and otherwise releases it before claiming
+another, so nobody can hoard the queue by asking with different filters.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, exists, or_, update
+from sqlalchemy import ColumnElement, case, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from observatory.domain import Role
@@ -34,6 +38,7 @@ from observatory.users import Actor, Identity, require_role
 DECIDING_ROLES = (Role.REVIEWER, Role.ADJUDICATOR, Role.ADMIN)
 ADJUDICATING_ROLES = (Role.ADJUDICATOR, Role.ADMIN)
 CLAIM_ATTEMPTS = 5
+MAX_LEASES_PER_REVIEWER = 1  # one item in hand: a second request moves on, it never hoards
 
 
 def lease_seconds(value: int | None = None) -> int:
@@ -70,6 +75,10 @@ def claim_next(
     seconds = lease_seconds(lease)
     for _attempt in range(CLAIM_ATTEMPTS):
         with store.transaction(write=True) as session:
+            held = _held_tasks(session, actor.name, now, filters)
+            if held:
+                return _take(session, held[0], actor.name, now, seconds)  # renew its lease
+            release_held(session, actor.name, now)
             task = _next_candidate(session, actor, filters, now, store.dialect == "postgresql")
             if task is None:
                 return None
@@ -77,6 +86,78 @@ def claim_next(
             if claimed is not None:
                 return claimed
     return None
+
+
+def _live_lease(reviewer: str, now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        ReviewTaskRow.claimed_by == reviewer,
+        ReviewTaskRow.lease_expires_at > now,
+        ReviewTaskRow.status != TaskStatus.CLOSED.value,
+    ]
+
+
+def _held_tasks(
+    session: Session, reviewer: str, now: datetime, filters: QueueFilters | None
+) -> list[ReviewTaskRow]:
+    """The reviewer's live-leased tasks that match ``filters`` (most recently claimed first)."""
+    query = (
+        joined_tasks(ReviewTaskRow)
+        .where(*_live_lease(reviewer, now), *filter_conditions(filters))
+        .order_by(ReviewTaskRow.claimed_at.desc(), ReviewTaskRow.id)
+    )
+    return list(session.scalars(query))
+
+
+def held_task(
+    store: Store, reviewer: Identity, *, now: datetime | None = None
+) -> ClaimedTask | None:
+    """The task the reviewer holds a live lease on, without claiming anything."""
+    actor = Actor.of(reviewer)
+    with store.transaction() as session:
+        held = _held_tasks(session, actor.name, now or utcnow(), None)
+        return describe_task(session, held[0].id) if held else None
+
+
+def release_held(
+    session: Session, reviewer: str, now: datetime, keep: int | None = None
+) -> list[int]:
+    """Give back every live lease of ``reviewer`` (but ``keep``); returns the released ids."""
+    conditions = _live_lease(reviewer, now)
+    if keep is not None:
+        conditions.append(ReviewTaskRow.id != keep)
+    ids = list(session.scalars(select(ReviewTaskRow.id).where(*conditions)))
+    if not ids:
+        return []
+    session.execute(
+        update(ReviewTaskRow)
+        .where(ReviewTaskRow.id.in_(ids))
+        .values(
+            claimed_by=None,
+            claimed_at=None,
+            lease_expires_at=None,
+            version=ReviewTaskRow.version + 1,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    for task_id in ids:
+        record_audit(
+            session,
+            actor=reviewer,
+            action="review.release",
+            entity_type="review_task",
+            entity_id=task_id,
+            comment="claimed another task",
+        )
+    return ids
+
+
+def holds_live_claim(task: ReviewTaskRow, reviewer: str, now: datetime) -> bool:
+    """Whether ``reviewer`` holds the task under a lease that has not expired."""
+    return (
+        task.claimed_by == reviewer
+        and task.lease_expires_at is not None
+        and as_utc(task.lease_expires_at) > now
+    )
 
 
 def _next_candidate(

@@ -23,8 +23,10 @@ from observatory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from observatory.review.claims import (
     ADJUDICATING_ROLES,
     DECIDING_ROLES,
+    holds_live_claim,
     is_claimed_by_other,
     lease_seconds,
+    release_held,
 )
 from observatory.review.outcome import LabelChanges, apply_outcome, revert_outcome
 from observatory.review.queue import active_decisions, doubt_score, suggestions
@@ -87,14 +89,25 @@ def decide_in_session(
     *,
     now: datetime | None = None,
     lock: bool = False,
+    require_claim: bool = True,
 ) -> tuple[DecisionResult, Confirmation | None]:
     """The body of ``decide`` in the caller's (write) transaction; returns the result and what
-    to tell the listeners after commit."""
+    to tell the listeners after commit.
+
+    The reviewer must hold the task under a live lease (``claim_next``), else ``Conflict``;
+    only ``bulk_accept``, which picks unclaimed tasks itself, passes ``require_claim=False``.
+    Everything is validated before anything is written.
+    """
     now = now or utcnow()
     require_role(actor, *DECIDING_ROLES)
     action = _parse_action(action)
     task = _load_task(session, task_id, lock)
     _check_may_decide(session, task, actor, now)
+    if require_claim and not holds_live_claim(task, actor.name, now):
+        raise Conflict(
+            f"task {task.id} is not claimed by {actor.name} (or the lease ran out); "
+            "claim it first with 'next'"
+        )
     offered = suggestions(session, task.priority_id, task.taxonomy)
     before = _snapshot(task, offered)
     outcome = [] if action == Action.SKIP else _outcome_codes(action, codes, task, offered)
@@ -197,6 +210,7 @@ def undo_in_session(
         raise Conflict(
             f"task {task.id} changed after {actor.name}'s decision {last.id}; it cannot be undone"
         )
+    release_held(session, actor.name, now, keep=task.id)  # the undone task is the one in hand
     reverted = LabelChanges()
     if record.after.get("settled"):
         reverted = revert_outcome(session, LabelChanges(**record.after["labels"]), now)

@@ -221,19 +221,28 @@ def test_map_paths_come_from_the_geojson(corpus) -> None:
 
 def test_review_by_form_posts(client: TestClient, corpus) -> None:
     client.cookies.clear()
-    assert "Your API key" in client.get("/review").text
-    bad = client.post("/review/sign-in", data={"api_key": "s3o_wrong"})
+    form = client.get("/review").text
+    assert "Your API key" in form
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    bad = client.post("/review/sign-in", data={"api_key": "s3o_wrong", "csrf_token": token})
     assert bad.status_code == 401 and "invalid" in bad.text
     key = corpus.reviewer_key("form-reviewer")
-    signed = client.post("/review/sign-in", data={"api_key": key}, follow_redirects=False)
+    signed = client.post(
+        "/review/sign-in", data={"api_key": key, "csrf_token": token}, follow_redirects=False
+    )
     assert signed.status_code == 303
     assert "httponly" in signed.headers["set-cookie"].lower()
-    screen = client.get("/review").text
+    assert key not in signed.headers["set-cookie"]
+    idle = client.get("/review").text
+    assert 'name="task_id"' not in idle  # showing the screen claims nothing
+    token = re.search(r'name="csrf_token" value="([^"]+)"', idle).group(1)
+    screen = client.post("/review/next", data={"csrf_token": token}).text
     task_id = re.search(r'name="task_id" value="(\d+)"', screen).group(1)
     waiting = int(re.search(r"Waiting in the queue</span> <strong>(\d+)", screen).group(1))
     alternative = re.search(r'id="choose-2">.*?name="code" value="([^"]+)"', screen, re.S).group(1)
     done = client.post(
-        "/review/decide", data={"task_id": task_id, "action": "accept", "code": alternative}
+        "/review/decide",
+        data={"task_id": task_id, "action": "accept", "code": alternative, "csrf_token": token},
     )
     assert done.status_code == 200 and "Accepted." in done.text
     assert int(re.search(r"Waiting in the queue</span> <strong>(\d+)", done.text).group(1)) == (
@@ -243,9 +252,9 @@ def test_review_by_form_posts(client: TestClient, corpus) -> None:
     priority_id = re.search(r"/priorities/(\d+)", screen).group(1)
     priority = client.get(f"/priorities/{priority_id}").text
     assert "reviewer form-reviewer" in priority and "review accept" in priority
-    undone = client.post("/review/undo")
+    undone = client.post("/review/undo", data={"csrf_token": token})
     assert "undone" in undone.text
-    client.post("/review/sign-out")
+    client.post("/review/sign-out", data={"csrf_token": token})
     client.cookies.clear()
     assert "Your API key" in client.get("/review").text
 
