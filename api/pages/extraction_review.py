@@ -1,7 +1,8 @@
 """The extraction review screens: ``/review/extraction`` (the queue) and
 ``/review/extraction/{strategy_id}`` (candidate lists with their PDF pages, and the list to store).
 
-The reviewer signs in as on ``/review`` (the same cookie). Everything is a plain form post, so
+The reviewer signs in as on ``/review`` (the same signed session); every form carries the
+session's CSRF token. Everything is a plain form post, so
 the screen works without JavaScript: "use this list" reloads the page with that candidate list
 as the editable list; each row can be kept (with its title, text and pages edited), removed or
 merged into another row, and empty rows add missed priorities.
@@ -17,9 +18,10 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from api.deps import StateDep
-from api.pages.rendering import HTMLRoute, render
-from api.pages.review import COOKIE, signed_in
+from api.pages.rendering import HTMLRoute, render, sign_in_page
+from api.pages.review import CsrfField, signed_in
 from api.routes.documents import page_image
+from api.sessions import CSRF_FIELD, SESSION_COOKIE, check_csrf
 from observatory.domain import Role
 from observatory.errors import InvalidInput, Unauthorized
 from observatory.extraction import ReviewedItem, decide, list_queue, queue_count, request_review
@@ -51,17 +53,9 @@ class EditRow:
 
 
 def _signin(request: Request) -> Response:
-    status = 401 if request.cookies.get(COOKIE) else 200
-    return render(
-        request,
-        "review_signin.html",
-        {
-            "title": "Sign in to review",
-            "section": "review",
-            "message": "Sign in, then open the extraction review again." if status == 401 else "",
-        },
-        status_code=status,
-    )
+    expired = SESSION_COOKIE in request.cookies
+    message = "Sign in, then open the extraction review again." if expired else ""
+    return sign_in_page(request, message, 401 if expired else 200)
 
 
 @router.get("/review/extraction")
@@ -228,6 +222,7 @@ async def decide_form(request: Request, state: StateDep, strategy_id: StrategyId
     actor = _require(state, request)
     require_role(actor, *DECIDERS)
     form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD) or ""))
     items = items_from_form(form)
     chosen = str(form.get("chosen_list") or "")
     comment = str(form.get("comment") or "")
@@ -251,9 +246,11 @@ def request_form(
     state: StateDep,
     strategy_id: StrategyId,
     comment: Annotated[str, Form(max_length=2000)] = "",
+    csrf: CsrfField = "",
 ) -> Response:
     """Put the strategy in the extraction review queue."""
     actor = _require(state, request)
+    check_csrf(request, csrf)
     with state.store.transaction(write=True) as session:
         request_review(session, strategy_id, actor.name, comment)
     return RedirectResponse(f"/review/extraction/{strategy_id}?done=requested", status_code=303)

@@ -18,7 +18,7 @@ from observatory.settings import load_settings
 # values for path parameters, by name; ids come from the corpus (see ``_path_values``)
 STATIC_PATH_VALUES = {"nuts": "ES21", "name": "nace", "code": "35", "page": "1", "task_id": "1"}
 # the corpus has no PDF nor extraction of a strategy: these answer 404 once access is granted
-NOT_IN_CORPUS = ("/strategies/", "/api/extraction-reviews/{strategy_id}")
+NOT_IN_CORPUS = ("{strategy_id}",)
 SIGN_IN_MARK = "Your API key"
 # the only routes open to anyone when reading is not public: liveness, signing in and out
 PUBLIC_ROUTES = frozenset({"/healthz", "/review/sign-in", "/review/sign-out"})
