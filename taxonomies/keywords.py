@@ -34,11 +34,19 @@ def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def read_keyword_files(directory: Path) -> LanguageKeywords:
-    """All ``<language>.json`` files of ``directory``, checked for shape."""
+    """All ``<language>.json`` files of ``directory``, checked for shape.
+
+    The folder ships with the package: a missing or empty one means a broken installation
+    (a wheel that dropped its data), and is an error rather than taxonomies without phrases.
+    """
     found: LanguageKeywords = {}
-    if not directory.is_dir():
-        return found
-    for path in sorted(directory.glob("*.json")):
+    paths = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    if not paths:
+        raise TaxonomyError(
+            f"no keyword files in {directory}: the installation is incomplete "
+            "(reinstall s3-observatory; its wheel ships taxonomies/data/keywords/*.json)"
+        )
+    for path in paths:
         language = path.stem
         data = _read(path)
         if data.get("language") != language or not _LANGUAGE.match(language):
