@@ -1,53 +1,52 @@
-"""The ``observatory`` command line: one Typer app assembled from per-area command modules.
+"""The ``observatory`` command line (an interface, beside ``api``): one Typer app assembled
+from per-area command modules.
 
-Each module in ``COMMAND_MODULES`` exposes ``register(cli: CommandLine) -> None`` and adds its
-commands to ``cli.root`` or to a named group (``cli.group("evaluate", ...)``). Modules import
-heavy layers (models, pipelines, api) inside their command functions, so ``observatory --help``
-stays fast and the core never imports the layers above it at import time.
+Each module in ``COMMAND_MODULES`` defines its commands as module-level functions and a short
+``register(cli: CommandLine) -> None`` that adds them to ``cli.root`` or to a named group
+(``cli.group("evaluate", ...)``). Modules import heavy layers (models, pipelines, api) inside
+their command functions, so ``observatory --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
-from dataclasses import dataclass, field
 
 import typer
 
+from cli import (
+    classify,
+    config,
+    export,
+    extraction,
+    ingest,
+    jobs,
+    partnerships,
+    regions,
+    review,
+    serve,
+    taxonomy,
+    users,
+)
+from cli.common import CommandLine
 from observatory.errors import ObservatoryError
 
+# in the order of `observatory --help`
 COMMAND_MODULES = (
-    "config",
-    "taxonomy",
-    "regions",
-    "ingest",
-    "classify",
-    "review",
-    "extraction",
-    "users",
-    "export",
-    "partnerships",
-    "serve",
-    "jobs",
+    config,
+    taxonomy,
+    regions,
+    ingest,
+    classify,
+    review,
+    extraction,
+    users,
+    export,
+    partnerships,
+    serve,
+    jobs,
 )
-
-
-@dataclass
-class CommandLine:
-    """The root Typer app plus the named sub-command groups shared between modules."""
-
-    root: typer.Typer
-    groups: dict[str, typer.Typer] = field(default_factory=dict)
-
-    def group(self, name: str, help: str) -> typer.Typer:
-        """Return the sub-command group ``name``, creating it on first use."""
-        if name not in self.groups:
-            sub = typer.Typer(help=help, no_args_is_help=True, add_completion=False)
-            self.root.add_typer(sub, name=name)
-            self.groups[name] = sub
-        return self.groups[name]
 
 
 def build_cli() -> typer.Typer:
@@ -65,8 +64,7 @@ def build_cli() -> typer.Typer:
         """S3 Observatory command line."""
 
     cli = CommandLine(root=root)
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
+    for module in COMMAND_MODULES:
         module.register(cli)
     return root
 

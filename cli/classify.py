@@ -7,8 +7,7 @@ from typing import Any
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
 
 EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexical (baseline)."
 
@@ -32,105 +31,107 @@ def _print_prediction(name: str, prediction: Any) -> None:
         typer.echo(f"  warning: {warning}")
 
 
+def calibrate(
+    min_priorities: int = typer.Option(
+        30, "--min-priorities", min=1, help="Refuse with fewer reviewed priorities."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Fit and report; write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Refit the classifier's calibration from reviewed labels (used from the next run)."""
+    from observatory.store import open_store
+    from pipelines.classify.user_calibration import calibrate_from_reviews
+
+    current = settings()
+    store = open_store(current)
+    try:
+        report = calibrate_from_reviews(
+            store, current, min_priorities=min_priorities, dry_run=dry_run
+        )
+    finally:
+        store.close()
+    if as_json:
+        print_json(report)
+        return
+    typer.echo(f"fitted on {report['priorities']} reviewed priorities ({report['model_id']})")
+    for name, figures in report["fitted"].items():
+        rows = report["rows_per_taxonomy"].get(name, 0)
+        typer.echo(f"  {name:<10} {rows:>5} rows  temperature {figures['temperature']:.4f}")
+    for name, chosen in report["gate"].items():
+        typer.echo(
+            f"  gate {name:<10} probability >= {chosen['min_probability']}, margin >= "
+            f"{chosen['min_margin']}: accepts {chosen['coverage']:.0%} at precision "
+            f"{chosen['precision']:.3f} on these reviews"
+        )
+    if not report["gate"]:
+        typer.echo("no gate threshold reaches the target precision on these reviews")
+    typer.echo(
+        f"written to {report['calibration']}; the next classify run uses it"
+        if report["calibration"]
+        else "dry run: nothing written"
+    )
+
+
+def classify_text(
+    text: str = typer.Argument(..., help="The priority text to classify."),
+    taxonomy: list[str] = typer.Option(
+        [], "--taxonomy", "-t", help="nace, nabs or ecosystem (repeatable; default all)."
+    ),
+    top_k: int = typer.Option(5, "--top-k", min=1, max=50, help="Codes per taxonomy."),
+    embedder: str | None = typer.Option(None, "--embedder", help=EMBEDDER_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Classify one text into NACE divisions, NABS chapters and industrial ecosystems."""
+    from models.classifier import TAXONOMY_ORDER
+
+    classifier = build_classifier(embedder)
+    names = [t.strip().lower() for t in taxonomy] or list(TAXONOMY_ORDER)
+    names = ["ecosystem" if n == "ecosystems" else n for n in names]
+    result = classifier.classify([text], taxonomies=names, top_k=top_k)[0]
+    current = settings()
+    accepted = {
+        name: classifier.gate(p, current.auto_accept_probability, current.auto_accept_margin)
+        for name, p in result.items()
+    }
+    if as_json:
+        print_json(
+            {name: {**p.to_dict(), "auto_accept": accepted[name]} for name, p in result.items()}
+        )
+        return
+    for name, prediction in result.items():
+        _print_prediction(name, prediction)
+        typer.echo(f"  auto-accept: {'yes' if accepted[name] else 'no (review)'}")
+
+
+def evaluate_classification(
+    gold: Path = typer.Argument(..., help="GOLD.csv: text plus nace/nabs/ecosystem codes."),
+    embedder: str | None = typer.Option(None, "--embedder", help=EMBEDDER_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
+) -> None:
+    """Score the classifier on a labelled CSV: top-1/top-3 and the review gate."""
+    from observatory.errors import UnprocessableFile
+    from pipelines.classify.evaluation import evaluate_classification as run
+
+    if not gold.is_file():
+        raise UnprocessableFile(str(gold), "no such file")
+    current = settings()
+    report = run(
+        gold,
+        build_classifier(embedder),
+        min_probability=current.auto_accept_probability,
+        min_margin=current.auto_accept_margin,
+    )
+    if not as_json:
+        for name in ("nace", "nabs", "ecosystem"):
+            if name in report:
+                figures = {k: v for k, v in report[name].items() if k != "by_language"}
+                typer.echo(f"{name}: {figures}", err=True)
+    print_json(report)
+
+
 def register(cli: CommandLine) -> None:
     """Add ``classify-text``, ``calibrate`` and ``evaluate classification``."""
-
-    @cli.root.command("calibrate")
-    def calibrate(
-        min_priorities: int = typer.Option(
-            30, "--min-priorities", min=1, help="Refuse with fewer reviewed priorities."
-        ),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Fit and report; write nothing."),
-        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    ) -> None:
-        """Refit the classifier's calibration from reviewed labels (used from the next run)."""
-        from observatory.store import open_store
-        from pipelines.classify.user_calibration import calibrate_from_reviews
-
-        current = settings()
-        store = open_store(current)
-        try:
-            report = calibrate_from_reviews(
-                store, current, min_priorities=min_priorities, dry_run=dry_run
-            )
-        finally:
-            store.close()
-        if as_json:
-            print_json(report)
-            return
-        typer.echo(f"fitted on {report['priorities']} reviewed priorities ({report['model_id']})")
-        for name, figures in report["fitted"].items():
-            rows = report["rows_per_taxonomy"].get(name, 0)
-            typer.echo(f"  {name:<10} {rows:>5} rows  temperature {figures['temperature']:.4f}")
-        for name, chosen in report["gate"].items():
-            typer.echo(
-                f"  gate {name:<10} probability >= {chosen['min_probability']}, margin >= "
-                f"{chosen['min_margin']}: accepts {chosen['coverage']:.0%} at precision "
-                f"{chosen['precision']:.3f} on these reviews"
-            )
-        if not report["gate"]:
-            typer.echo("no gate threshold reaches the target precision on these reviews")
-        typer.echo(
-            f"written to {report['calibration']}; the next classify run uses it"
-            if report["calibration"]
-            else "dry run: nothing written"
-        )
-
-    @cli.root.command("classify-text")
-    def classify_text(
-        text: str = typer.Argument(..., help="The priority text to classify."),
-        taxonomy: list[str] = typer.Option(
-            [], "--taxonomy", "-t", help="nace, nabs or ecosystem (repeatable; default all)."
-        ),
-        top_k: int = typer.Option(5, "--top-k", min=1, max=50, help="Codes per taxonomy."),
-        embedder: str | None = typer.Option(None, "--embedder", help=EMBEDDER_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    ) -> None:
-        """Classify one text into NACE divisions, NABS chapters and industrial ecosystems."""
-        from models.classifier import TAXONOMY_ORDER
-
-        classifier = build_classifier(embedder)
-        names = [t.strip().lower() for t in taxonomy] or list(TAXONOMY_ORDER)
-        names = ["ecosystem" if n == "ecosystems" else n for n in names]
-        result = classifier.classify([text], taxonomies=names, top_k=top_k)[0]
-        current = settings()
-        accepted = {
-            name: classifier.gate(p, current.auto_accept_probability, current.auto_accept_margin)
-            for name, p in result.items()
-        }
-        if as_json:
-            print_json(
-                {name: {**p.to_dict(), "auto_accept": accepted[name]} for name, p in result.items()}
-            )
-            return
-        for name, prediction in result.items():
-            _print_prediction(name, prediction)
-            typer.echo(f"  auto-accept: {'yes' if accepted[name] else 'no (review)'}")
-
+    cli.root.command("calibrate")(calibrate)
+    cli.root.command("classify-text")(classify_text)
     evaluate = cli.group("evaluate", "Evaluate extraction and classification against ground truth.")
-
-    @evaluate.command("classification")
-    def evaluate_classification(
-        gold: Path = typer.Argument(..., help="GOLD.csv: text plus nace/nabs/ecosystem codes."),
-        embedder: str | None = typer.Option(None, "--embedder", help=EMBEDDER_HELP),
-        as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
-    ) -> None:
-        """Score the classifier on a labelled CSV: top-1/top-3 and the review gate."""
-        from observatory.errors import UnprocessableFile
-        from pipelines.classify.evaluation import evaluate_classification as run
-
-        if not gold.is_file():
-            raise UnprocessableFile(str(gold), "no such file")
-        current = settings()
-        report = run(
-            gold,
-            build_classifier(embedder),
-            min_probability=current.auto_accept_probability,
-            min_margin=current.auto_accept_margin,
-        )
-        if not as_json:
-            for name in ("nace", "nabs", "ecosystem"):
-                if name in report:
-                    figures = {k: v for k, v in report[name].items() if k != "by_language"}
-                    typer.echo(f"{name}: {figures}", err=True)
-        print_json(report)
+    evaluate.command("classification")(evaluate_classification)

@@ -7,67 +7,67 @@ from pathlib import Path
 
 import typer
 
-from cli import CommandLine
-from cli.common import settings
+from cli.common import CommandLine, settings
+
+
+def export(
+    output: Path = typer.Option(
+        Path("-"), "--output", "-o", help="File to write; '-' (the default) is stdout."
+    ),
+    fmt: str = typer.Option("csv", "--format", help="csv, json or xlsx."),
+    q: str | None = typer.Option(None, "--q", help="Search text (lexical BM25 in the CLI)."),
+    country: list[str] = typer.Option([], "--country", help="Country code (repeatable)."),
+    nuts: list[str] = typer.Option([], "--nuts", help="NUTS code; sub-regions match."),
+    nace: list[str] = typer.Option([], "--nace", help="NACE code; sections expand."),
+    nabs: list[str] = typer.Option([], "--nabs", help="NABS chapter."),
+    ecosystem: list[str] = typer.Option([], "--ecosystem", help="Industrial ecosystem."),
+    status: list[str] = typer.Option([], "--status", help="Label review status."),
+    language: list[str] = typer.Option([], "--language", help="Priority language."),
+    period: list[str] = typer.Option([], "--period", help="Strategy period."),
+) -> None:
+    """Export priorities with labels and provenance; same filters as /api/priorities."""
+    from observatory.errors import InvalidInput
+    from observatory.export import FORMATS, render, selected_rows
+    from observatory.search import (
+        CatalogCache,
+        SearchRequest,
+        SearchService,
+        make_filters,
+        served_taxonomies,
+    )
+    from observatory.store import open_store
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    current = settings()
+    served = served_taxonomies(current)
+    filters = make_filters(
+        country=country,
+        nuts=nuts,
+        nace=nace,
+        nabs=nabs,
+        ecosystem=ecosystem,
+        status=status,
+        language=language,
+        period=period,
+        taxonomies=served,
+    )
+    store = open_store(current)
+    try:
+        service = SearchService(CatalogCache(store, served, check_seconds=0))
+        catalog, rows = selected_rows(service, SearchRequest(q=q, filters=filters))
+        content = render(catalog, rows, fmt, taxonomies=served)
+    finally:
+        store.close()
+    if str(output) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        typer.echo(f"wrote {len(rows)} priorities to stdout", err=True)
+        return
+    output.write_bytes(content)
+    typer.echo(f"wrote {len(rows)} priorities to {output}", err=True)
 
 
 def register(cli: CommandLine) -> None:
     """Add the ``export`` command."""
-
-    @cli.root.command("export")
-    def export(
-        output: Path = typer.Option(
-            Path("-"), "--output", "-o", help="File to write; '-' (the default) is stdout."
-        ),
-        fmt: str = typer.Option("csv", "--format", help="csv, json or xlsx."),
-        q: str | None = typer.Option(None, "--q", help="Search text (lexical BM25 in the CLI)."),
-        country: list[str] = typer.Option([], "--country", help="Country code (repeatable)."),
-        nuts: list[str] = typer.Option([], "--nuts", help="NUTS code; sub-regions match."),
-        nace: list[str] = typer.Option([], "--nace", help="NACE code; sections expand."),
-        nabs: list[str] = typer.Option([], "--nabs", help="NABS chapter."),
-        ecosystem: list[str] = typer.Option([], "--ecosystem", help="Industrial ecosystem."),
-        status: list[str] = typer.Option([], "--status", help="Label review status."),
-        language: list[str] = typer.Option([], "--language", help="Priority language."),
-        period: list[str] = typer.Option([], "--period", help="Strategy period."),
-    ) -> None:
-        """Export priorities with labels and provenance; same filters as /api/priorities."""
-        from observatory.errors import InvalidInput
-        from observatory.export import FORMATS, render, selected_rows
-        from observatory.search import (
-            CatalogCache,
-            SearchRequest,
-            SearchService,
-            make_filters,
-            served_taxonomies,
-        )
-        from observatory.store import open_store
-
-        if fmt not in FORMATS:
-            raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        current = settings()
-        served = served_taxonomies(current)
-        filters = make_filters(
-            country=country,
-            nuts=nuts,
-            nace=nace,
-            nabs=nabs,
-            ecosystem=ecosystem,
-            status=status,
-            language=language,
-            period=period,
-            taxonomies=served,
-        )
-        store = open_store(current)
-        try:
-            service = SearchService(CatalogCache(store, served, check_seconds=0))
-            catalog, rows = selected_rows(service, SearchRequest(q=q, filters=filters))
-            content = render(catalog, rows, fmt, taxonomies=served)
-        finally:
-            store.close()
-        if str(output) == "-":
-            sys.stdout.buffer.write(content)
-            sys.stdout.buffer.flush()
-            typer.echo(f"wrote {len(rows)} priorities to stdout", err=True)
-            return
-        output.write_bytes(content)
-        typer.echo(f"wrote {len(rows)} priorities to {output}", err=True)
+    cli.root.command("export")(export)

@@ -15,8 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
 from observatory.errors import InvalidInput
 
 API_KEY = typer.Option(

@@ -12,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
 from observatory.errors import InvalidInput
 
 MaxMb = Annotated[

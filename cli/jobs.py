@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
 from observatory.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -22,109 +21,111 @@ if TYPE_CHECKING:
 SAMPLE_DIR = Path(str(files("observatory") / "sample"))
 
 
-def register(cli: CommandLine) -> None:
-    """Add ``classify``, ``index`` and the ``demo`` group."""
+def classify(
+    all_priorities: bool = typer.Option(False, "--all", help="Classify every priority."),
+    strategy: int | None = typer.Option(None, "--strategy", help="Only this strategy id."),
+    since: datetime | None = typer.Option(
+        None, "--since", help="Only priorities stored since this date (YYYY-MM-DD)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Classify stored priorities into NACE, NABS and ecosystems; route doubt to review."""
+    if not (all_priorities or strategy is not None or since is not None):
+        raise InvalidInput("say what to classify: --all, --strategy ID or --since DATE")
+    from observatory.store import open_store
+    from pipelines.classify.job import (
+        classifier_from_settings,
+        classify_priorities,
+        seed_examples,
+    )
 
-    @cli.root.command("classify")
-    def classify(
-        all_priorities: bool = typer.Option(False, "--all", help="Classify every priority."),
-        strategy: int | None = typer.Option(None, "--strategy", help="Only this strategy id."),
-        since: datetime | None = typer.Option(
-            None, "--since", help="Only priorities stored since this date (YYYY-MM-DD)."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    ) -> None:
-        """Classify stored priorities into NACE, NABS and ecosystems; route doubt to review."""
-        if not (all_priorities or strategy is not None or since is not None):
-            raise InvalidInput("say what to classify: --all, --strategy ID or --since DATE")
-        from observatory.store import open_store
-        from pipelines.classify.job import (
-            classifier_from_settings,
-            classify_priorities,
-            seed_examples,
+    current = settings()
+    store = open_store(current)
+    try:
+        classifier = classifier_from_settings(current)
+        seed_examples(store, classifier)  # what reviewers decided teaches the model
+        report = classify_priorities(
+            store, classifier, current, strategy_id=strategy, since=since,
+            progress=not as_json,
+        )  # fmt: skip
+    finally:
+        store.close()
+    if as_json:
+        print_json(report.to_dict())
+        return
+    typer.echo(
+        f"classified {report.priorities} priorities with {report.model_id} "
+        f"({report.model_version}): {report.labels} labels"
+    )
+    for name in ("nace", "nabs", "ecosystem"):
+        typer.echo(
+            f"  {name:<10} auto-accepted {report.auto_accepted.get(name, 0):>5}  "
+            f"to review {report.queued.get(name, 0):>5}  "
+            f"kept (reviewed) {report.kept_reviewed.get(name, 0):>5}"
         )
 
-        current = settings()
-        store = open_store(current)
-        try:
+
+def index(
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Embed every priority again instead of only the new ones."
+    ),
+) -> None:
+    """Sync the priorities' vector index with the store ahead of time, so the first search
+    does not wait for it."""
+    from observatory.store import open_store
+
+    current = settings()
+    store = open_store(current)
+    try:
+        build_index(current, store, rebuild=rebuild)
+    finally:
+        store.close()
+
+
+def load_demo(
+    skip_classify: bool = typer.Option(False, help="Only import, do not classify."),
+) -> None:
+    """Import the sample priorities and partnerships, then classify and index them."""
+    from observatory.store import open_store
+    from pipelines.ingest.manual_import import SAMPLE_SOURCE_KIND, import_priorities
+
+    current = settings()
+    store = open_store(current)
+    try:
+        report = import_priorities(
+            store, SAMPLE_DIR / "priorities.csv", source_kind=SAMPLE_SOURCE_KIND
+        )
+        typer.echo(
+            f"sample: {report.imported_rows} priorities in {report.strategies_created} new "
+            f"strategies ({report.strategies_unchanged} unchanged)"
+        )
+        _import_partnerships(store)
+        if not skip_classify:
+            from pipelines.classify.job import (
+                classifier_from_settings,
+                classify_priorities,
+                seed_examples,
+            )
+
             classifier = classifier_from_settings(current)
             seed_examples(store, classifier)  # what reviewers decided teaches the model
-            report = classify_priorities(
-                store, classifier, current, strategy_id=strategy, since=since,
-                progress=not as_json,
-            )  # fmt: skip
-        finally:
-            store.close()
-        if as_json:
-            print_json(report.to_dict())
-            return
-        typer.echo(
-            f"classified {report.priorities} priorities with {report.model_id} "
-            f"({report.model_version}): {report.labels} labels"
-        )
-        for name in ("nace", "nabs", "ecosystem"):
+            result = classify_priorities(store, classifier, current, progress=True)
             typer.echo(
-                f"  {name:<10} auto-accepted {report.auto_accepted.get(name, 0):>5}  "
-                f"to review {report.queued.get(name, 0):>5}  "
-                f"kept (reviewed) {report.kept_reviewed.get(name, 0):>5}"
+                f"classified {result.priorities} priorities; auto-accepted "
+                f"{sum(result.auto_accepted.values())}, queued for review "
+                f"{sum(result.queued.values())}"
             )
+            build_index(current, store)
+    finally:
+        store.close()
 
-    @cli.root.command("index")
-    def index(
-        rebuild: bool = typer.Option(
-            False, "--rebuild", help="Embed every priority again instead of only the new ones."
-        ),
-    ) -> None:
-        """Sync the priorities' vector index with the store ahead of time, so the first search
-        does not wait for it."""
-        from observatory.store import open_store
 
-        current = settings()
-        store = open_store(current)
-        try:
-            build_index(current, store, rebuild=rebuild)
-        finally:
-            store.close()
-
+def register(cli: CommandLine) -> None:
+    """Add ``classify``, ``index`` and the ``demo`` group."""
+    cli.root.command("classify")(classify)
+    cli.root.command("index")(index)
     demo = cli.group("demo", "The built-in illustrative sample corpus.")
-
-    @demo.command("load")
-    def load_demo(
-        skip_classify: bool = typer.Option(False, help="Only import, do not classify."),
-    ) -> None:
-        """Import the sample priorities and partnerships, then classify and index them."""
-        from observatory.store import open_store
-        from pipelines.ingest.manual_import import SAMPLE_SOURCE_KIND, import_priorities
-
-        current = settings()
-        store = open_store(current)
-        try:
-            report = import_priorities(
-                store, SAMPLE_DIR / "priorities.csv", source_kind=SAMPLE_SOURCE_KIND
-            )
-            typer.echo(
-                f"sample: {report.imported_rows} priorities in {report.strategies_created} new "
-                f"strategies ({report.strategies_unchanged} unchanged)"
-            )
-            _import_partnerships(store)
-            if not skip_classify:
-                from pipelines.classify.job import (
-                    classifier_from_settings,
-                    classify_priorities,
-                    seed_examples,
-                )
-
-                classifier = classifier_from_settings(current)
-                seed_examples(store, classifier)  # what reviewers decided teaches the model
-                result = classify_priorities(store, classifier, current, progress=True)
-                typer.echo(
-                    f"classified {result.priorities} priorities; auto-accepted "
-                    f"{sum(result.auto_accepted.values())}, queued for review "
-                    f"{sum(result.queued.values())}"
-                )
-                build_index(current, store)
-        finally:
-            store.close()
+    demo.command("load")(load_demo)
 
 
 def build_index(current: Settings, store: Store, *, rebuild: bool = False) -> None:

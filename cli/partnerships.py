@@ -6,58 +6,59 @@ from pathlib import Path
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
+
+
+def import_file(
+    path: Path = typer.Argument(
+        ...,
+        help="CSV: name, thematic_platform, lead_regions, "
+        "member_regions, interested_regions, description (';'-separated NUTS codes).",
+    ),
+) -> None:
+    """Validate every row, then create or update the partnerships (by name)."""
+    from observatory.partnerships import import_partnerships
+    from observatory.store import open_store
+
+    store = open_store(settings())
+    try:
+        summary = import_partnerships(store, path, actor="cli")
+    finally:
+        store.close()
+    typer.echo(
+        f"imported {path}: {summary.created} created, {summary.updated} updated, "
+        f"{summary.regions} region roles"
+    )
+
+
+def list_all(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List partnerships with their regions."""
+    from observatory.partnerships import list_partnerships
+    from observatory.store import open_store
+
+    store = open_store(settings())
+    try:
+        with store.transaction() as session:
+            rows = [
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "thematic_platform": row.thematic_platform,
+                    "regions": {r.nuts_code: r.role for r in row.regions},
+                }
+                for row in list_partnerships(session)
+            ]
+    finally:
+        store.close()
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['id']:>4}  {row['name']}  ({len(row['regions'])} regions)")
 
 
 def register(cli: CommandLine) -> None:
     """Add the ``partnerships`` group."""
     group = cli.group("partnerships", "Thematic Smart Specialisation Partnerships.")
-
-    @group.command("import")
-    def import_file(
-        path: Path = typer.Argument(
-            ...,
-            help="CSV: name, thematic_platform, lead_regions, "
-            "member_regions, interested_regions, description (';'-separated NUTS codes).",
-        ),
-    ) -> None:
-        """Validate every row, then create or update the partnerships (by name)."""
-        from observatory.partnerships import import_partnerships
-        from observatory.store import open_store
-
-        store = open_store(settings())
-        try:
-            summary = import_partnerships(store, path, actor="cli")
-        finally:
-            store.close()
-        typer.echo(
-            f"imported {path}: {summary.created} created, {summary.updated} updated, "
-            f"{summary.regions} region roles"
-        )
-
-    @group.command("list")
-    def list_all(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-        """List partnerships with their regions."""
-        from observatory.partnerships import list_partnerships
-        from observatory.store import open_store
-
-        store = open_store(settings())
-        try:
-            with store.transaction() as session:
-                rows = [
-                    {
-                        "id": row.id,
-                        "name": row.name,
-                        "thematic_platform": row.thematic_platform,
-                        "regions": {r.nuts_code: r.role for r in row.regions},
-                    }
-                    for row in list_partnerships(session)
-                ]
-        finally:
-            store.close()
-        if as_json:
-            print_json(rows)
-            return
-        for row in rows:
-            typer.echo(f"{row['id']:>4}  {row['name']}  ({len(row['regions'])} regions)")
+    group.command("import")(import_file)
+    group.command("list")(list_all)

@@ -13,8 +13,7 @@ from typing import Any
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
 from observatory.errors import ObservatoryError
 
 API_KEY = typer.Option(
@@ -117,187 +116,192 @@ def _step(store: Any, actor: Any, task: Any, key: str, reader: KeyReader) -> Any
     return None
 
 
+def start(
+    taxonomy: str | None = typer.Option(None, "--taxonomy", help="nace, nabs or ecosystem."),
+    country: str | None = typer.Option(None, "--country", help="Two-letter country code."),
+    region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
+    api_key: str | None = API_KEY,
+) -> None:
+    """Review in a loop: one key per decision (a, r, 1-5, c, s, u, q)."""
+    from observatory.review import claim_next, release
+
+    store = _open()
+    reader = KeyReader()
+    task = None
+    try:
+        actor = _identity(store, api_key)
+        filters = _filters(taxonomy, country, region)
+        while True:
+            if task is None:
+                task = claim_next(store, actor, filters)
+                if task is None:
+                    typer.echo("the queue is empty")
+                    return
+            _show(task)
+            key = reader.key()
+            if key == "q":
+                release(store, task.task_id, actor)
+                return
+            try:
+                task = _step(store, actor, task, key, reader)
+            except ObservatoryError as exc:
+                typer.echo(f"error: {exc.message}", err=True)
+    finally:
+        store.close()
+
+
+def next_task(
+    taxonomy: str | None = typer.Option(None, "--taxonomy", help="nace, nabs or ecosystem."),
+    country: str | None = typer.Option(None, "--country", help="Two-letter country code."),
+    region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    api_key: str | None = API_KEY,
+) -> None:
+    """Claim the next task and show it (decide it with review start, or the API)."""
+    from observatory.review import claim_next
+
+    store = _open()
+    try:
+        task = claim_next(store, _identity(store, api_key), _filters(taxonomy, country, region))
+    finally:
+        store.close()
+    if as_json:
+        print_json(task.to_dict() if task else None)
+    elif task is None:
+        typer.echo("the queue is empty")
+    else:
+        _show(task)
+
+
+def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Queue sizes, reviewers' throughput and agreement, and the model's live precision."""
+    from observatory.review import agreement, model_precision, queue_stats, reviewer_stats
+
+    store = _open()
+    try:
+        with store.transaction() as session:
+            payload = {
+                "queue": queue_stats(session),
+                "reviewers": [s.to_dict() for s in reviewer_stats(session)],
+                "agreement": {k: v.to_dict() for k, v in agreement(session).items()},
+                "model_precision": {k: v.to_dict() for k, v in model_precision(session).items()},
+            }
+    finally:
+        store.close()
+    if as_json:
+        print_json(payload)
+        return
+    for taxonomy, counts in payload["queue"].items():
+        typer.echo(f"queue {taxonomy:<10} " + "  ".join(f"{k} {v}" for k, v in counts.items()))
+    for row in payload["reviewers"]:
+        model = row["model_agreement"]
+        typer.echo(
+            f"reviewer {row['reviewer']:<16} {row['decisions']} decisions, "
+            f"{row['per_hour']}/h, model agreement "
+            f"{'-' if model is None else f'{model:.2f}'}"
+        )
+    for taxonomy, item in payload["agreement"].items():
+        value = "-" if item["value"] is None else f"{item['value']:.3f}"
+        typer.echo(f"agreement {taxonomy:<10} {item['method']} {value} on {item['items']}")
+    for taxonomy, item in payload["model_precision"].items():
+        value = "-" if item["precision"] is None else f"{item['precision']:.3f}"
+        typer.echo(f"precision {taxonomy:<10} {value} on {item['reviewed']} reviewed")
+
+
+def export(path: Path = typer.Argument(..., help="GOLD.csv to write.")) -> None:
+    """Write the reviewed labels as a gold set (id,text,language,nace,nabs,ecosystem)."""
+    from observatory.review import export_gold
+
+    store = _open()
+    try:
+        with store.transaction() as session:
+            count = export_gold(session, path)
+    finally:
+        store.close()
+    typer.echo(f"wrote {count} reviewed priorities to {path}")
+
+
+def bulk(
+    min_probability: float = typer.Option(
+        ..., "--min-probability", min=0.0, max=1.0, help="Accept first suggestions above it."
+    ),
+    taxonomy: str | None = typer.Option(None, "--taxonomy", help="nace, nabs or ecosystem."),
+    country: str | None = typer.Option(None, "--country", help="Two-letter country code."),
+    region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    api_key: str | None = API_KEY,
+) -> None:
+    """Accept every open task whose first suggestion is at least this probable."""
+    from observatory.review import bulk_accept
+
+    store = _open()
+    try:
+        actor = _identity(store, api_key)
+        filters = _filters(taxonomy, country, region)
+        preview = bulk_accept(store, actor, filters, min_probability, dry_run=True)
+        typer.echo(f"{preview.count} tasks have a first suggestion >= {min_probability}")
+        if preview.count == 0:
+            return
+        if not yes and not typer.confirm("accept them all?", default=False):
+            typer.echo("nothing accepted")
+            raise typer.Exit(1)
+        done = bulk_accept(store, actor, filters, min_probability, dry_run=False)
+        typer.echo(f"accepted {done.count} tasks")
+    finally:
+        store.close()
+
+
+def show_history(
+    priority_id: int = typer.Argument(..., help="Priority id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Everything that happened to a priority's labels: labels, decisions, audit."""
+    from observatory.review import history
+
+    store = _open()
+    try:
+        with store.transaction() as session:
+            entries = history(session, priority_id)
+    finally:
+        store.close()
+    if as_json:
+        print_json({"data": [e.to_dict() for e in entries], "count": len(entries)})
+        return
+    for entry in entries:
+        detail = entry.detail.get("code") or entry.detail.get("codes") or ""
+        typer.echo(
+            f"{entry.at:%Y-%m-%d %H:%M:%S} {entry.kind:<8} {entry.action:<16} "
+            f"{entry.taxonomy or '':<10} {entry.actor or '':<16} {detail}"
+        )
+
+
+def flag_priority(
+    priority_id: int = typer.Argument(..., help="Priority id."),
+    taxonomy: str = typer.Option(..., "--taxonomy", help="nace, nabs or ecosystem."),
+    comment: str | None = typer.Option(None, "--comment", help="Why the tags look wrong."),
+    api_key: str | None = API_KEY,
+) -> None:
+    """Send a priority's tags (one taxonomy) back to the top of the review queue."""
+    from observatory.review import flag
+
+    store = _open()
+    try:
+        actor = _identity(store, api_key)
+        with store.transaction(write=True) as session:
+            task = flag(session, priority_id, taxonomy, actor.name, comment)
+            payload = {"task_id": task.id, "status": task.status}
+    finally:
+        store.close()
+    typer.echo(f"flagged: task #{payload['task_id']} is {payload['status']}")
+
+
 def register(cli: CommandLine) -> None:
     """Add the ``review`` group."""
     group = cli.group("review", "Review the AI tags: queue, decisions, figures, gold export.")
-
-    @group.command("start")
-    def start(
-        taxonomy: str | None = typer.Option(None, "--taxonomy", help="nace, nabs or ecosystem."),
-        country: str | None = typer.Option(None, "--country", help="Two-letter country code."),
-        region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
-        api_key: str | None = API_KEY,
-    ) -> None:
-        """Review in a loop: one key per decision (a, r, 1-5, c, s, u, q)."""
-        from observatory.review import claim_next, release
-
-        store = _open()
-        reader = KeyReader()
-        task = None
-        try:
-            actor = _identity(store, api_key)
-            filters = _filters(taxonomy, country, region)
-            while True:
-                if task is None:
-                    task = claim_next(store, actor, filters)
-                    if task is None:
-                        typer.echo("the queue is empty")
-                        return
-                _show(task)
-                key = reader.key()
-                if key == "q":
-                    release(store, task.task_id, actor)
-                    return
-                try:
-                    task = _step(store, actor, task, key, reader)
-                except ObservatoryError as exc:
-                    typer.echo(f"error: {exc.message}", err=True)
-        finally:
-            store.close()
-
-    @group.command("next")
-    def next_task(
-        taxonomy: str | None = typer.Option(None, "--taxonomy", help="nace, nabs or ecosystem."),
-        country: str | None = typer.Option(None, "--country", help="Two-letter country code."),
-        region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-        api_key: str | None = API_KEY,
-    ) -> None:
-        """Claim the next task and show it (decide it with review start, or the API)."""
-        from observatory.review import claim_next
-
-        store = _open()
-        try:
-            task = claim_next(store, _identity(store, api_key), _filters(taxonomy, country, region))
-        finally:
-            store.close()
-        if as_json:
-            print_json(task.to_dict() if task else None)
-        elif task is None:
-            typer.echo("the queue is empty")
-        else:
-            _show(task)
-
-    @group.command("stats")
-    def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-        """Queue sizes, reviewers' throughput and agreement, and the model's live precision."""
-        from observatory.review import agreement, model_precision, queue_stats, reviewer_stats
-
-        store = _open()
-        try:
-            with store.transaction() as session:
-                payload = {
-                    "queue": queue_stats(session),
-                    "reviewers": [s.to_dict() for s in reviewer_stats(session)],
-                    "agreement": {k: v.to_dict() for k, v in agreement(session).items()},
-                    "model_precision": {
-                        k: v.to_dict() for k, v in model_precision(session).items()
-                    },
-                }
-        finally:
-            store.close()
-        if as_json:
-            print_json(payload)
-            return
-        for taxonomy, counts in payload["queue"].items():
-            typer.echo(f"queue {taxonomy:<10} " + "  ".join(f"{k} {v}" for k, v in counts.items()))
-        for row in payload["reviewers"]:
-            model = row["model_agreement"]
-            typer.echo(
-                f"reviewer {row['reviewer']:<16} {row['decisions']} decisions, "
-                f"{row['per_hour']}/h, model agreement "
-                f"{'-' if model is None else f'{model:.2f}'}"
-            )
-        for taxonomy, item in payload["agreement"].items():
-            value = "-" if item["value"] is None else f"{item['value']:.3f}"
-            typer.echo(f"agreement {taxonomy:<10} {item['method']} {value} on {item['items']}")
-        for taxonomy, item in payload["model_precision"].items():
-            value = "-" if item["precision"] is None else f"{item['precision']:.3f}"
-            typer.echo(f"precision {taxonomy:<10} {value} on {item['reviewed']} reviewed")
-
-    @group.command("export")
-    def export(path: Path = typer.Argument(..., help="GOLD.csv to write.")) -> None:
-        """Write the reviewed labels as a gold set (id,text,language,nace,nabs,ecosystem)."""
-        from observatory.review import export_gold
-
-        store = _open()
-        try:
-            with store.transaction() as session:
-                count = export_gold(session, path)
-        finally:
-            store.close()
-        typer.echo(f"wrote {count} reviewed priorities to {path}")
-
-    @group.command("bulk-accept")
-    def bulk(
-        min_probability: float = typer.Option(
-            ..., "--min-probability", min=0.0, max=1.0, help="Accept first suggestions above it."
-        ),
-        taxonomy: str | None = typer.Option(None, "--taxonomy", help="nace, nabs or ecosystem."),
-        country: str | None = typer.Option(None, "--country", help="Two-letter country code."),
-        region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
-        yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
-        api_key: str | None = API_KEY,
-    ) -> None:
-        """Accept every open task whose first suggestion is at least this probable."""
-        from observatory.review import bulk_accept
-
-        store = _open()
-        try:
-            actor = _identity(store, api_key)
-            filters = _filters(taxonomy, country, region)
-            preview = bulk_accept(store, actor, filters, min_probability, dry_run=True)
-            typer.echo(f"{preview.count} tasks have a first suggestion >= {min_probability}")
-            if preview.count == 0:
-                return
-            if not yes and not typer.confirm("accept them all?", default=False):
-                typer.echo("nothing accepted")
-                raise typer.Exit(1)
-            done = bulk_accept(store, actor, filters, min_probability, dry_run=False)
-            typer.echo(f"accepted {done.count} tasks")
-        finally:
-            store.close()
-
-    @group.command("history")
-    def show_history(
-        priority_id: int = typer.Argument(..., help="Priority id."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    ) -> None:
-        """Everything that happened to a priority's labels: labels, decisions, audit."""
-        from observatory.review import history
-
-        store = _open()
-        try:
-            with store.transaction() as session:
-                entries = history(session, priority_id)
-        finally:
-            store.close()
-        if as_json:
-            print_json({"data": [e.to_dict() for e in entries], "count": len(entries)})
-            return
-        for entry in entries:
-            detail = entry.detail.get("code") or entry.detail.get("codes") or ""
-            typer.echo(
-                f"{entry.at:%Y-%m-%d %H:%M:%S} {entry.kind:<8} {entry.action:<16} "
-                f"{entry.taxonomy or '':<10} {entry.actor or '':<16} {detail}"
-            )
-
-    @group.command("flag")
-    def flag_priority(
-        priority_id: int = typer.Argument(..., help="Priority id."),
-        taxonomy: str = typer.Option(..., "--taxonomy", help="nace, nabs or ecosystem."),
-        comment: str | None = typer.Option(None, "--comment", help="Why the tags look wrong."),
-        api_key: str | None = API_KEY,
-    ) -> None:
-        """Send a priority's tags (one taxonomy) back to the top of the review queue."""
-        from observatory.review import flag
-
-        store = _open()
-        try:
-            actor = _identity(store, api_key)
-            with store.transaction(write=True) as session:
-                task = flag(session, priority_id, taxonomy, actor.name, comment)
-                payload = {"task_id": task.id, "status": task.status}
-        finally:
-            store.close()
-        typer.echo(f"flagged: task #{payload['task_id']} is {payload['status']}")
+    group.command("start")(start)
+    group.command("next")(next_task)
+    group.command("stats")(stats)
+    group.command("export")(export)
+    group.command("bulk-accept")(bulk)
+    group.command("history")(show_history)
+    group.command("flag")(flag_priority)

@@ -7,66 +7,68 @@ from __future__ import annotations
 
 import typer
 
-from cli import CommandLine
-from cli.common import print_json, settings
+from cli.common import CommandLine, print_json, settings
 from observatory.domain import Role
+
+
+def add_user(
+    name: str = typer.Argument(..., help="Unique user name."),
+    role: Role = typer.Option(Role.REVIEWER, "--role", help="What the user may do."),
+) -> None:
+    """Create a user and print its API key (shown this once; only a hash is stored)."""
+    from observatory.store.database import open_store
+    from observatory.users import create_user
+
+    store = open_store(settings())
+    try:
+        with store.transaction(write=True) as session:
+            user, key = create_user(session, name, role, actor="cli")
+            typer.echo(f"created {user.role} {user.name!r}; API key (shown once):", err=True)
+    finally:
+        store.close()
+    typer.echo(key)
+
+
+def list_all(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List users with role, key prefix and state (never the keys)."""
+    from dataclasses import asdict
+
+    from observatory.store.database import open_store
+    from observatory.users import list_users
+
+    store = open_store(settings())
+    try:
+        with store.transaction() as session:
+            users = list_users(session)
+    finally:
+        store.close()
+    if as_json:
+        print_json({"data": [asdict(u) for u in users], "count": len(users)})
+        return
+    for user in users:
+        state = "active" if user.active else "deactivated"
+        typer.echo(f"{user.name:<24} {user.role:<12} {user.key_prefix}...  {state}")
+
+
+def deactivate(name: str = typer.Argument(..., help="User to switch off.")) -> None:
+    """Deactivate a user: the key stops working, their decisions stay."""
+    from observatory.store.database import open_store
+    from observatory.users import deactivate_user
+
+    store = open_store(settings())
+    try:
+        with store.transaction(write=True) as session:
+            deactivate_user(session, name, actor="cli")
+    finally:
+        store.close()
+    typer.echo(f"deactivated {name}")
 
 
 def register(cli: CommandLine) -> None:
     """Add the ``users`` group."""
     group = cli.group("users", "Manage reviewers, adjudicators, admins and analysts.")
-
-    @group.command("add")
-    def add_user(
-        name: str = typer.Argument(..., help="Unique user name."),
-        role: Role = typer.Option(Role.REVIEWER, "--role", help="What the user may do."),
-    ) -> None:
-        """Create a user and print its API key (shown this once; only a hash is stored)."""
-        from observatory.store.database import open_store
-        from observatory.users import create_user
-
-        store = open_store(settings())
-        try:
-            with store.transaction(write=True) as session:
-                user, key = create_user(session, name, role, actor="cli")
-                typer.echo(f"created {user.role} {user.name!r}; API key (shown once):", err=True)
-        finally:
-            store.close()
-        typer.echo(key)
-
-    @group.command("list")
-    def list_all(
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    ) -> None:
-        """List users with role, key prefix and state (never the keys)."""
-        from dataclasses import asdict
-
-        from observatory.store.database import open_store
-        from observatory.users import list_users
-
-        store = open_store(settings())
-        try:
-            with store.transaction() as session:
-                users = list_users(session)
-        finally:
-            store.close()
-        if as_json:
-            print_json({"data": [asdict(u) for u in users], "count": len(users)})
-            return
-        for user in users:
-            state = "active" if user.active else "deactivated"
-            typer.echo(f"{user.name:<24} {user.role:<12} {user.key_prefix}...  {state}")
-
-    @group.command("deactivate")
-    def deactivate(name: str = typer.Argument(..., help="User to switch off.")) -> None:
-        """Deactivate a user: the key stops working, their decisions stay."""
-        from observatory.store.database import open_store
-        from observatory.users import deactivate_user
-
-        store = open_store(settings())
-        try:
-            with store.transaction(write=True) as session:
-                deactivate_user(session, name, actor="cli")
-        finally:
-            store.close()
-        typer.echo(f"deactivated {name}")
+    group.command("add")(add_user)
+    group.command("list")(list_all)
+    group.command("deactivate")(deactivate)
