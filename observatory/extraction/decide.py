@@ -99,7 +99,10 @@ def decide(
     priorities). ``status`` is ``reviewed`` for a person's decision; ingest passes another
     status when it replaces an unreviewed extraction with a fresh one.
     """
-    old = get_strategy(session, strategy_id)
+    # lock the version: of two reviewers deciding at once, the second finds it superseded
+    old = session.get(StrategyRow, strategy_id, with_for_update=True) or get_strategy(
+        session, strategy_id
+    )
     if not old.is_current:
         raise InvalidInput(
             f"strategy {strategy_id} is version {old.version}, no longer current; "

@@ -171,3 +171,31 @@ def test_bad_decisions_are_refused_and_change_nothing(store, strategy_pdf, tmp_p
     with store.transaction() as session:
         assert [s.id for s in list_strategies(session)] == [first.strategy_id]
         assert session.scalars(select(ReviewTaskRow)).all() == []
+
+
+def test_two_reviewers_deciding_at_once_make_one_version(store, strategy_pdf, tmp_path) -> None:
+    import threading
+
+    first = ingest_file(store, strategy_pdf, settings=_settings(tmp_path))
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def review(name: str) -> None:
+        barrier.wait()
+        try:
+            with store.transaction(write=True) as session:
+                decide(session, first.strategy_id, [ReviewedItem(f"List of {name}")], actor=name)
+            results.append("saved")
+        except InvalidInput as exc:
+            results.append(exc.message)
+
+    threads = [threading.Thread(target=review, args=(name,)) for name in ("rita", "tom")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results.count("saved") == 1
+    assert len(results) == 2 and any("no longer current" in r for r in results)
+    with store.transaction() as session:
+        assert len(list_strategies(session)) == 1
+        assert len(list_strategies(session, current_only=False)) == 2
