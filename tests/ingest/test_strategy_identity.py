@@ -81,16 +81,23 @@ def test_the_same_bytes_under_a_new_name_change_nothing(store, tmp_path, pdfs) -
     assert len(_current(store)) == 1
 
 
-def test_real_strategies_named_alike_in_two_folders(store, tmp_path, real_extractions) -> None:
-    """South Ostrobothnia and the Northern Netherlands, both saved as ``strategy.pdf``."""
+def test_real_strategies_named_alike_in_two_folders(
+    store, tmp_path, shared_strategies, real_extractions
+) -> None:
+    """South Ostrobothnia and the Northern Netherlands, both saved as ``strategy.pdf``.
+
+    The session's extractions of the two real PDFs stand for reading the copies again (same
+    bytes, so the same extraction); only the path differs, and it must not matter.
+    """
     results = []
     for folder, name in (
         ("a", "FI_South_Ostrobothnia_S3.pdf"),
         ("b", "NL_Northern_Netherlands_RIS3.pdf"),
     ):
-        moved = dataclasses.replace(
-            real_extractions[name], path=str(tmp_path / folder / "strategy.pdf")
-        )
+        copy = tmp_path / folder / "strategy.pdf"
+        copy.parent.mkdir()
+        shutil.copyfile(shared_strategies / name, copy)
+        moved = dataclasses.replace(real_extractions[name], path=str(copy))
         results.append(save_extraction(store, moved))
     assert [r.version for r in results] == [1, 1]
     assert results[0].strategy_id != results[1].strategy_id
