@@ -36,7 +36,8 @@ EXTRA_ROWS = 3  # empty rows offered for missed priorities (submit again to add 
 MAX_ROWS = 200  # as observatory.extraction.decide.MAX_ITEMS
 DECIDERS = (Role.REVIEWER, Role.ADJUDICATOR, Role.ADMIN)
 FLASHES = {
-    "decided": "Saved. The reviewed list is now the strategy's current version.",
+    "decided": "Saved. The reviewed list is now the strategy's current version; new, renamed "
+    "and merged priorities get their tags at the next `observatory classify`.",
     "requested": "The strategy waits in the extraction review queue.",
 }
 
