@@ -37,7 +37,7 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value))
 
 
-def _clean_values(data: Any) -> Any:
+def clean_values(data: Any) -> Any:
     """``clean_text`` on every string (and list of strings) of a model's input."""
     if not isinstance(data, dict):
         return data
@@ -106,7 +106,7 @@ class StrategyCreate(BaseModel):
         "title), never the file name.",
     )
 
-    _clean = model_validator(mode="before")(_clean_values)
+    _clean = model_validator(mode="before")(clean_values)
 
     @field_validator("title")
     @classmethod
@@ -134,7 +134,7 @@ class PriorityCreate(BaseModel):
         "sample written by the S3 Observatory team').",
     )
 
-    _clean = model_validator(mode="before")(_clean_values)
+    _clean = model_validator(mode="before")(clean_values)
 
     @field_validator("title")
     @classmethod

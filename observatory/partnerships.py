@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from observatory.domain import clean_values
 from observatory.errors import InvalidInput, NotFound, ObservatoryError, UnprocessableFile
 from observatory.store import Store
 from observatory.store.audit import record_audit
@@ -47,6 +48,9 @@ class PartnershipCreate(BaseModel):
     lead_regions: list[str] = Field(default_factory=list)
     member_regions: list[str] = Field(default_factory=list)
     interested_regions: list[str] = Field(default_factory=list)
+
+    # NUL and other control characters: PostgreSQL refuses NUL, XLSX refuses the rest
+    _clean = model_validator(mode="before")(clean_values)
 
     @field_validator("name")
     @classmethod

@@ -197,3 +197,20 @@ def test_bad_tables_and_options_give_one_line_not_a_traceback(cli_store, capsys,
         assert code == 1, (argv, err)
         assert "Traceback" not in err and words in err, (argv, err)
         assert all(line.startswith("error: ") for line in err.strip().splitlines()), err
+
+
+def test_partnerships_with_nul_and_controls_are_stored_clean(store, tmp_path) -> None:
+    """A NUL used to stop the partnerships import on PostgreSQL with a traceback."""
+    from observatory.partnerships import import_partnerships, list_partnerships
+
+    path = tmp_path / "partnerships.csv"
+    path.write_text(
+        "name,thematic_platform,lead_regions,member_regions,interested_regions,description\n"
+        'Hydrogen\x00 valleys,Energy,ES21,NL11,,"Electrolysers\x0band pipelines."\n',
+        encoding="utf-8",
+    )
+    summary = import_partnerships(store, path, check=lambda code: code.strip().upper())
+    assert summary.created == 1
+    with store.transaction() as session:
+        (row,) = list_partnerships(session)
+        assert (row.name, row.description) == ("Hydrogen valleys", "Electrolysers\nand pipelines.")
