@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import typer
 
+from observatory.filter_fields import FILTER_FIELDS
 from observatory.settings import Settings, load_settings
 
 
@@ -38,3 +42,32 @@ def settings() -> Settings:
 def print_json(payload: Any) -> None:
     """Print machine-readable output: indented UTF-8 JSON."""
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+def with_filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` one repeatable ``--<name>`` option per priority filter (the API's query
+    parameters, ``FILTER_FIELDS``); it receives their values as ``filter_values``, ready for
+    ``make_filters(**filter_values, taxonomies=...)``."""
+    signature = inspect.signature(command)
+    kept = [p for name, p in signature.parameters.items() if name != "filter_values"]
+    options = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option([], f"--{f.name}", help=f"{f.help}; repeatable."),
+            annotation=list[str],
+        )
+        for f in FILTER_FIELDS
+    ]
+
+    @functools.wraps(command)
+    def with_filters(**values: Any) -> None:
+        chosen = {f.name: values.pop(f.name) for f in FILTER_FIELDS}
+        command(filter_values=chosen, **values)
+
+    # Typer reads the options from the signature and resolves the annotations' names
+    with_filters.__signature__ = signature.replace(parameters=[*kept, *options])  # type: ignore[attr-defined]
+    with_filters.__annotations__ = {
+        name: hint for name, hint in command.__annotations__.items() if name != "filter_values"
+    }
+    return with_filters

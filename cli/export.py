@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import CommandLine, settings
+from cli.common import CommandLine, settings, with_filter_options
 
 
 def export(
@@ -16,14 +16,7 @@ def export(
     ),
     fmt: str = typer.Option("csv", "--format", help="csv, json or xlsx."),
     q: str | None = typer.Option(None, "--q", help="Search text (lexical BM25 in the CLI)."),
-    country: list[str] = typer.Option([], "--country", help="Country code (repeatable)."),
-    nuts: list[str] = typer.Option([], "--nuts", help="NUTS code; sub-regions match."),
-    nace: list[str] = typer.Option([], "--nace", help="NACE code; sections expand."),
-    nabs: list[str] = typer.Option([], "--nabs", help="NABS chapter."),
-    ecosystem: list[str] = typer.Option([], "--ecosystem", help="Industrial ecosystem."),
-    status: list[str] = typer.Option([], "--status", help="Label review status."),
-    language: list[str] = typer.Option([], "--language", help="Priority language."),
-    period: list[str] = typer.Option([], "--period", help="Strategy period."),
+    filter_values: dict[str, list[str]] | None = None,
 ) -> None:
     """Export priorities with labels and provenance; same filters as /api/priorities."""
     from observatory.errors import InvalidInput
@@ -41,17 +34,7 @@ def export(
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     current = settings()
     served = served_taxonomies(current)
-    filters = make_filters(
-        country=country,
-        nuts=nuts,
-        nace=nace,
-        nabs=nabs,
-        ecosystem=ecosystem,
-        status=status,
-        language=language,
-        period=period,
-        taxonomies=served,
-    )
+    filters = make_filters(**(filter_values or {}), taxonomies=served)
     store = open_store(current)
     try:
         service = SearchService(CatalogCache(store, served, check_seconds=0))
@@ -70,4 +53,4 @@ def export(
 
 def register(cli: CommandLine) -> None:
     """Add the ``export`` command."""
-    cli.root.command("export")(export)
+    cli.root.command("export")(with_filter_options(export))

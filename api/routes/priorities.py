@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -21,7 +22,15 @@ from api.schemas import (
 from observatory.documents import pdf_url, source_page_url
 from observatory.errors import InvalidInput
 from observatory.extraction import ExtractionStatus
-from observatory.search import Catalog, LabelInfo, PriorityFilters, SearchRequest, make_filters
+from observatory.search import (
+    FILTER_FIELDS,
+    Catalog,
+    FilterField,
+    LabelInfo,
+    PriorityFilters,
+    SearchRequest,
+    make_filters,
+)
 from observatory.search.catalog import ILLUSTRATIVE_SOURCE_KIND
 from observatory.search.service import MAX_LIMIT
 from observatory.store.audit import audit_history
@@ -31,44 +40,31 @@ from taxonomies import Taxonomy
 
 router = APIRouter(prefix="/api/priorities", tags=["priorities"])
 
-CodeList = Annotated[list[str] | None, Query(max_length=50)]
+
+def priority_filters(served: TaxonomiesDep, **values: list[str] | None) -> PriorityFilters:
+    """The filters shared by the priority list and the export: one query parameter per
+    ``FILTER_FIELDS`` entry (its signature below), validated by ``make_filters``."""
+    return make_filters(**values, taxonomies=served)
 
 
-def priority_filters(
-    served: TaxonomiesDep,
-    country: Annotated[list[str] | None, Query(max_length=50, description="Country codes")] = None,
-    nuts: Annotated[
-        list[str] | None, Query(max_length=50, description="NUTS codes; sub-regions match too")
-    ] = None,
-    nace: Annotated[
-        list[str] | None,
-        Query(max_length=50, description="NACE codes; a section matches its divisions"),
-    ] = None,
-    nabs: CodeList = None,
-    ecosystem: CodeList = None,
-    status: Annotated[
-        list[str] | None,
-        Query(
-            max_length=10,
-            description="suggested, auto_accepted, accepted, corrected, rejected, reviewed, "
-            "unreviewed or unlabelled",
-        ),
-    ] = None,
-    language: CodeList = None,
-    period: CodeList = None,
-) -> PriorityFilters:
-    """The filters shared by the priority list and the export."""
-    return make_filters(
-        country=country,
-        nuts=nuts,
-        nace=nace,
-        nabs=nabs,
-        ecosystem=ecosystem,
-        status=status,
-        language=language,
-        period=period,
-        taxonomies=served,
+def _filter_parameter(field: FilterField) -> inspect.Parameter:
+    query = Query(max_length=field.max_values, description=field.help)
+    return inspect.Parameter(
+        field.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[list[str] | None, query],
     )
+
+
+# FastAPI reads the parameters from the signature: the served taxonomies plus the filters.
+priority_filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter("served", inspect.Parameter.KEYWORD_ONLY, annotation=TaxonomiesDep),
+        *map(_filter_parameter, FILTER_FIELDS),
+    ],
+    return_annotation=PriorityFilters,
+)
 
 
 FiltersDep = Annotated[PriorityFilters, Depends(priority_filters)]

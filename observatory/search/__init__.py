@@ -1,5 +1,6 @@
 """Priority search: an in-memory catalog of the store, filters, BM25 and hybrid ranking."""
 
+from observatory.filter_fields import FILTER_FIELDS, FilterField
 from observatory.search.catalog import (
     Catalog,
     CatalogCache,
@@ -19,10 +20,12 @@ from observatory.search.service import (
 )
 
 __all__ = [
+    "FILTER_FIELDS",
     "Catalog",
     "CatalogCache",
     "DenseSearch",
     "FacetCounts",
+    "FilterField",
     "LabelInfo",
     "MatchExplanation",
     "PriorityFilters",

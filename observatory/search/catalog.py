@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import ObservatoryError
+from observatory.filter_fields import LABEL_STATUSES
 from observatory.settings import Settings
 from observatory.store import Store
 from observatory.store.tables import AuditRow, LabelRow, PriorityRow, StrategyRow
@@ -29,7 +30,7 @@ from taxonomies import Taxonomy, TaxonomyError
 log = logging.getLogger(__name__)
 
 ILLUSTRATIVE_SOURCE_KIND = "sample"  # source_kind of what `observatory demo load` imports
-STATUSES = ("suggested", "auto_accepted", "accepted", "corrected", "rejected")
+STATUSES = LABEL_STATUSES
 STATUS_BITS = {name: 1 << i for i, name in enumerate(STATUSES)}
 REVIEWED_BITS = STATUS_BITS["accepted"] | STATUS_BITS["corrected"]
 

@@ -10,10 +10,10 @@ import numpy as np
 
 from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import InvalidInput
+from observatory.filter_fields import STATUS_FILTERS
 from observatory.search.catalog import REVIEWED_BITS, STATUS_BITS, Catalog
 from taxonomies import Taxonomy, TaxonomyError
 
-STATUS_FILTERS = (*STATUS_BITS, "reviewed", "unreviewed", "unlabelled")
 SORT_KEYS = ("relevance", "strategy", "title", "confidence", "id")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _NUTS = re.compile(r"^[A-Za-z]{2}[A-Za-z0-9]{0,3}$")
@@ -55,7 +55,10 @@ def make_filters(
     period: list[str] | None = None,
     taxonomies: Mapping[str, Taxonomy] | None = None,
 ) -> PriorityFilters:
-    """Validate raw filter values (``InvalidInput`` lists every bad one) and normalise codes."""
+    """Validate raw filter values (``InvalidInput`` lists every bad one) and normalise codes.
+
+    The keyword arguments are the names of ``observatory.filter_fields.FILTER_FIELDS``.
+    """
     problems: list[str] = []
     countries = _split(country)
     for value in countries:
