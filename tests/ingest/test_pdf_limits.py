@@ -20,21 +20,24 @@ from pipelines.ingest.pdf_limits import DEFAULT_MAX_INFLATED_BYTES, check_inflat
 _TEXT = b"BT /F1 12 Tf 72 720 Td (Smart specialisation priority) Tj ET\n"
 
 
-def _inflating_pdf(path: Path, inflated_bytes: int) -> Path:
-    """A one-page PDF whose only content stream inflates to ``inflated_bytes``."""
-    packer = zlib.compressobj(9)
-    block = b"%" + b" " * ((1 << 20) - 2) + b"\n"  # a PDF comment line of about 1 MiB
-    compressed = [packer.compress(_TEXT)]
-    for _ in range(inflated_bytes // len(block)):
-        compressed.append(packer.compress(block))
-    compressed.append(packer.flush())
-    content = b"".join(compressed)
+def _inflating_pdf(path: Path, inflated_bytes: int, content: bytes | None = None) -> Path:
+    """A one-page PDF whose only content stream inflates to ``inflated_bytes`` (Flate), or
+    holds ``content`` already encoded with LZW."""
+    filter_name = b"/LZWDecode" if content is not None else b"/FlateDecode"
+    if content is None:
+        packer = zlib.compressobj(9)
+        block = b"%" + b" " * ((1 << 20) - 2) + b"\n"  # a PDF comment line of about 1 MiB
+        compressed = [packer.compress(_TEXT)]
+        for _ in range(inflated_bytes // len(block)):
+            compressed.append(packer.compress(block))
+        compressed.append(packer.flush())
+        content = b"".join(compressed)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+        b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filter_name)
         + content
         + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
@@ -64,6 +67,16 @@ def test_a_small_pdf_that_inflates_hugely_is_refused_in_one_line(tmp_path, monke
     message = caught.value.message
     assert "inflates to over 4 MB" in message and "\n" not in message
     assert message.startswith(str(bomb))
+
+
+def test_an_lzw_stream_is_counted_too(tmp_path, monkeypatch) -> None:
+    codecs = pytest.importorskip("pypdf._codecs._codecs", reason="pypdf's LZW encoder moved")
+    monkeypatch.setenv("OBSERVATORY_MAX_PDF_INFLATED_MB", "2")
+    encoded = codecs.LzwCodec().encode(_TEXT + b" " * (2 * 1_048_576 + 4096))
+    bomb = _inflating_pdf(tmp_path / "lzw.pdf", 0, content=encoded)
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(UnprocessableFile, match="inflates to over 2 MB"):
+        extract(bomb, with_keywords=False)
 
 
 def test_the_check_stays_small_in_memory(tmp_path) -> None:
