@@ -3,11 +3,11 @@
 from observatory.filter_fields import FILTER_FIELDS, FilterField
 from observatory.search.catalog import (
     Catalog,
-    CatalogCache,
     LabelInfo,
     build_catalog,
     served_taxonomies,
 )
+from observatory.search.catalog_cache import CatalogCache
 from observatory.search.facets import FacetCounts, facet_counts, region_counts, row_status
 from observatory.search.filters import PriorityFilters, filter_mask, make_filters
 from observatory.search.service import (

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,11 +107,19 @@ class Catalog:
     status_bits: np.ndarray
     # taxonomy -> code (and every ancestor of it) -> sorted row positions
     code_rows: dict[str, dict[str, np.ndarray]]
+    # the latest retirement of a label when this snapshot was read (labels_changed_since)
+    labels_retired_at: Any = None
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def content_stamp(self) -> tuple[Any, ...]:
+        """The part of ``stamp`` that changes with priorities and strategies, not with labels:
+        what is indexed (BM25, vectors) stays valid while only this stays the same."""
+        return content_of(self.stamp)
 
     def row_of(self, priority_id: int) -> int | None:
         """Row position of a priority id (ids are sorted), or None."""
@@ -165,6 +172,17 @@ def served_taxonomies(settings: Settings) -> dict[str, Taxonomy]:
     return loaded
 
 
+# Positions in ``store_stamp``: priorities (max id, count), labels (max id), strategies (max id,
+# superseded count), audit (max id). Labels and audit change with every review decision.
+CONTENT_STAMP_PARTS = (0, 1, 3, 4)
+LABEL_ID_PART = 2
+
+
+def content_of(stamp: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The priorities-and-strategies part of a ``store_stamp``."""
+    return tuple(stamp[i] for i in CONTENT_STAMP_PARTS)
+
+
 def store_stamp(store: Store) -> tuple[Any, ...]:
     """A cheap fingerprint of the searchable content: it changes whenever priorities or labels
     are added, retired or decided (decisions and retirements are audited)."""
@@ -187,6 +205,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
     """Read the current priorities with their labels in force into a ``Catalog``."""
     stamp = store_stamp(store)
     with store.transaction() as session:
+        retired_at = session.scalar(select(func.max(LabelRow.retired_at)))
         strategy_rows = session.execute(
             select(
                 StrategyRow.id,
@@ -216,34 +235,15 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
             .where(StrategyRow.is_current.is_(True))
             .order_by(PriorityRow.id)
         ).all()
-        label_rows = session.execute(
-            select(
-                LabelRow.priority_id,
-                LabelRow.taxonomy,
-                LabelRow.code,
-                LabelRow.status,
-                LabelRow.probability,
-                LabelRow.source_kind,
-                LabelRow.model_version,
-                LabelRow.reviewer,
-                LabelRow.rank,
-            )
-            .join(PriorityRow, PriorityRow.id == LabelRow.priority_id)
-            .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
-            .where(LabelRow.is_current.is_(True), StrategyRow.is_current.is_(True))
-            .order_by(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.rank, LabelRow.id)
-        ).all()
+        label_rows = current_label_rows(session)
     strategies = {row.id: StrategyInfo(*row) for row in strategy_rows}
     ids = np.fromiter((r.id for r in priority_rows), dtype=np.int64, count=len(priority_rows))
     strategy_ids = np.fromiter(
         (r.strategy_id for r in priority_rows), dtype=np.int64, count=len(priority_rows)
     )
-    labels_by_id: dict[int, list[LabelInfo]] = {}
-    for row in label_rows:
-        if is_tag(row.status, row.rank, row.probability):
-            labels_by_id.setdefault(row.priority_id, []).append(LabelInfo(*row[1:-1]))
-    labels = [tuple(labels_by_id.get(int(i), ())) for i in ids]
-    status_bits = np.fromiter((_bits(items) for items in labels), dtype=np.uint8, count=len(labels))
+    labels_by_id = tags_by_priority(label_rows)
+    labels = [labels_by_id.get(int(i), ()) for i in ids]
+    status_bits = np.fromiter((bits(items) for items in labels), dtype=np.uint8, count=len(labels))
     return Catalog(
         stamp=stamp,
         ids=ids,
@@ -266,7 +266,42 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
         labels=labels,
         status_bits=status_bits,
         code_rows=_code_rows(labels, taxonomies),
+        labels_retired_at=retired_at,
     )
+
+
+def current_label_rows(session: Any, priority_ids: Sequence[int] | None = None) -> list[Any]:
+    """The labels in force of current priorities (of ``priority_ids`` only, when given), in
+    tag order."""
+    query = (
+        select(
+            LabelRow.priority_id,
+            LabelRow.taxonomy,
+            LabelRow.code,
+            LabelRow.status,
+            LabelRow.probability,
+            LabelRow.source_kind,
+            LabelRow.model_version,
+            LabelRow.reviewer,
+            LabelRow.rank,
+        )
+        .join(PriorityRow, PriorityRow.id == LabelRow.priority_id)
+        .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
+        .where(LabelRow.is_current.is_(True), StrategyRow.is_current.is_(True))
+        .order_by(LabelRow.priority_id, LabelRow.taxonomy, LabelRow.rank, LabelRow.id)
+    )
+    if priority_ids is not None:
+        query = query.where(LabelRow.priority_id.in_(list(priority_ids)))
+    return list(session.execute(query).all())
+
+
+def tags_by_priority(label_rows: Sequence[Any]) -> dict[int, tuple[LabelInfo, ...]]:
+    """Priority id -> the labels that tag it (``is_tag``), from ``current_label_rows``."""
+    found: dict[int, list[LabelInfo]] = {}
+    for row in label_rows:
+        if is_tag(row.status, row.rank, row.probability):
+            found.setdefault(row.priority_id, []).append(LabelInfo(*row[1:-1]))
+    return {priority_id: tuple(items) for priority_id, items in found.items()}
 
 
 # A model's lower-ranked suggestion only tags a priority when the model itself finds it this
@@ -287,7 +322,8 @@ def is_tag(status: str, rank: int | None, probability: float | None) -> bool:
     return rank in (None, 1) or (probability or 0.0) >= SECONDARY_TAG_PROBABILITY
 
 
-def _bits(items: tuple[LabelInfo, ...]) -> int:
+def bits(items: tuple[LabelInfo, ...]) -> int:
+    """The status bits of a priority's tags (``STATUS_BITS``)."""
     value = 0
     for item in items:
         value |= STATUS_BITS.get(item.status, 0)
@@ -305,7 +341,7 @@ def _code_rows(
         for item in items:
             key = (item.taxonomy, item.code)
             if key not in expansions:
-                expansions[key] = _with_ancestors(item.code, taxonomies.get(item.taxonomy))
+                expansions[key] = with_ancestors(item.code, taxonomies.get(item.taxonomy))
             per_code = found.setdefault(item.taxonomy, {})
             for code in expansions[key]:
                 rows = per_code.setdefault(code, [])
@@ -317,7 +353,8 @@ def _code_rows(
     }
 
 
-def _with_ancestors(code: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+def with_ancestors(code: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    """``code`` and every code above it in ``taxonomy`` (finer codes roll up)."""
     if taxonomy is None:
         return (code,)
     try:
@@ -333,34 +370,3 @@ def _with_ancestors(code: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
             continue
         return (code, parent, *(a.code for a in taxonomy.ancestors(parent)))
     return (code,)
-
-
-class CatalogCache:
-    """Serves the current ``Catalog``, rebuilding it when the store's stamp changes.
-
-    The stamp is checked at most every ``check_seconds`` so that a burst of requests costs one
-    check; 0 checks on every call (tests).
-    """
-
-    def __init__(
-        self, store: Store, taxonomies: Mapping[str, Taxonomy], *, check_seconds: float = 1.0
-    ) -> None:
-        self.store = store
-        self.taxonomies = dict(taxonomies)
-        self.check_seconds = check_seconds
-        self._catalog: Catalog | None = None
-        self._checked = 0.0
-        self._lock = threading.Lock()
-
-    def current(self) -> Catalog:
-        """The snapshot matching the store (rebuilt at most once per change)."""
-        now = time.monotonic()
-        catalog = self._catalog
-        if catalog is not None and now - self._checked < self.check_seconds:
-            return catalog
-        with self._lock:
-            stamp = store_stamp(self.store)
-            self._checked = time.monotonic()
-            if self._catalog is None or self._catalog.stamp != stamp:
-                self._catalog = build_catalog(self.store, self.taxonomies)
-            return self._catalog

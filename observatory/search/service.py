@@ -15,7 +15,8 @@ import numpy as np
 
 from observatory.errors import InvalidInput
 from observatory.search.bm25 import BM25Index
-from observatory.search.catalog import Catalog, CatalogCache
+from observatory.search.catalog import Catalog
+from observatory.search.catalog_cache import CatalogCache
 from observatory.search.filters import SORT_KEYS, PriorityFilters, filter_mask
 from observatory.search.text import query_terms
 
@@ -110,24 +111,25 @@ class SearchService:
         self._refreshed_stamp: tuple | None = None
 
     def catalog(self) -> Catalog:
-        """The current catalog (listeners such as the vector index are synced on change)."""
+        """The current catalog (listeners such as the vector index are synced when its priorities
+        change; a label refresh keeps them)."""
         catalog = self.catalogs.current()
-        if self._on_refresh is not None and self._refreshed_stamp != catalog.stamp:
+        if self._on_refresh is not None and self._refreshed_stamp != catalog.content_stamp:
             with self._lock:
-                if self._refreshed_stamp != catalog.stamp:
+                if self._refreshed_stamp != catalog.content_stamp:
                     self._on_refresh(catalog)
-                    self._refreshed_stamp = catalog.stamp
+                    self._refreshed_stamp = catalog.content_stamp
         return catalog
 
     def bm25(self, catalog: Catalog) -> BM25Index:
-        """The BM25 index of a catalog, built once per snapshot."""
+        """The BM25 index of a catalog, built once per content (label refreshes share it)."""
         cached = self._bm25
-        if cached is not None and cached[0] == catalog.stamp:
+        if cached is not None and cached[0] == catalog.content_stamp:
             return cached[1]
         with self._lock:
-            if self._bm25 is None or self._bm25[0] != catalog.stamp:
+            if self._bm25 is None or self._bm25[0] != catalog.content_stamp:
                 texts = [catalog.text(row) for row in range(len(catalog))]
-                self._bm25 = (catalog.stamp, BM25Index(texts))
+                self._bm25 = (catalog.content_stamp, BM25Index(texts))
             return self._bm25[1]
 
     def search(self, request: SearchRequest) -> SearchPage:

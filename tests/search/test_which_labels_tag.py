@@ -8,7 +8,8 @@ import pytest
 
 import taxonomies
 from observatory.domain import LabelCreate, PriorityCreate, StrategyCreate
-from observatory.search.catalog import CatalogCache, is_tag
+from observatory.search.catalog import is_tag
+from observatory.search.catalog_cache import CatalogCache
 from observatory.search.filters import make_filters
 from observatory.search.service import SearchRequest, SearchService
 from observatory.store import SQLStore

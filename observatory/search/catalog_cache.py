@@ -1,0 +1,144 @@
+"""The catalog a process serves, kept current with the store without rebuilding it.
+
+A review decision changes the labels of one priority: only those rows of the catalog are read
+again (their tags, status bits and code postings), and the snapshot keeps its texts, orders and
+``content_stamp``, so the BM25 index and the vectors built for it stay valid. Anything else
+(new or retired priorities, a new strategy version) rebuilds the catalog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, or_, select
+
+from observatory.search.catalog import (
+    LABEL_ID_PART,
+    Catalog,
+    LabelInfo,
+    bits,
+    build_catalog,
+    content_of,
+    current_label_rows,
+    store_stamp,
+    tags_by_priority,
+    with_ancestors,
+)
+from observatory.store import Store
+from observatory.store.tables import LabelRow
+from taxonomies import Taxonomy
+
+
+class CatalogCache:
+    """Serves the current ``Catalog``: labels refreshed in place when only they changed, a
+    rebuild when priorities or strategies did.
+
+    The stamp is checked at most every ``check_seconds`` so that a burst of requests costs one
+    check; 0 checks on every call (tests). ``rebuilds`` and ``label_refreshes`` count what
+    happened (for tests and benchmarks).
+    """
+
+    def __init__(
+        self, store: Store, taxonomies: Mapping[str, Taxonomy], *, check_seconds: float = 1.0
+    ) -> None:
+        self.store = store
+        self.taxonomies = dict(taxonomies)
+        self.check_seconds = check_seconds
+        self.rebuilds = 0
+        self.label_refreshes = 0
+        self._catalog: Catalog | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> Catalog:
+        """The snapshot matching the store."""
+        now = time.monotonic()
+        catalog = self._catalog
+        if catalog is not None and now - self._checked < self.check_seconds:
+            return catalog
+        with self._lock:
+            stamp = store_stamp(self.store)
+            self._checked = time.monotonic()
+            if self._catalog is not None and self._catalog.stamp == stamp:
+                return self._catalog
+            old = self._catalog
+            if old is not None and content_of(stamp) == old.content_stamp:
+                self._catalog = refresh_labels(self.store, old, stamp, self.taxonomies)
+                self.label_refreshes += 1
+            else:
+                self._catalog = build_catalog(self.store, self.taxonomies)
+                self.rebuilds += 1
+            return self._catalog
+
+
+def refresh_labels(
+    store: Store, catalog: Catalog, stamp: tuple[Any, ...], taxonomies: Mapping[str, Taxonomy]
+) -> Catalog:
+    """A new snapshot of ``catalog`` whose changed priorities (labels added or retired since
+    it was read) carry their labels in force; every other column is shared."""
+    with store.transaction() as session:
+        retired_at = session.scalar(select(func.max(LabelRow.retired_at)))
+        changed = select(LabelRow.priority_id).where(
+            or_(
+                LabelRow.id > (catalog.stamp[LABEL_ID_PART] or 0),
+                LabelRow.retired_at >= catalog.labels_retired_at
+                if catalog.labels_retired_at is not None
+                else LabelRow.retired_at.is_not(None),
+            )
+        )
+        ids = sorted({int(i) for i in session.scalars(changed.distinct())})
+        rows = [r for r in (catalog.row_of(i) for i in ids) if r is not None]
+        fresh = tags_by_priority(current_label_rows(session, [int(catalog.ids[r]) for r in rows]))
+    labels = list(catalog.labels)
+    status_bits = catalog.status_bits.copy()
+    for row in rows:
+        labels[row] = fresh.get(int(catalog.ids[row]), ())
+        status_bits[row] = bits(labels[row])
+    code_rows = _repost(catalog, rows, labels, taxonomies)
+    return dataclasses.replace(
+        catalog,
+        stamp=stamp,
+        labels=labels,
+        status_bits=status_bits,
+        code_rows=code_rows,
+        labels_retired_at=retired_at,
+        _orders=dict(catalog._orders),  # orders depend on texts and strategies only
+        _lock=threading.Lock(),
+    )
+
+
+def _repost(
+    catalog: Catalog,
+    rows: Iterable[int],
+    labels: list[tuple[LabelInfo, ...]],
+    taxonomies: Mapping[str, Taxonomy],
+) -> dict[str, dict[str, np.ndarray]]:
+    """``catalog.code_rows`` with ``rows`` taken out of their old codes and put under their
+    new ones (only the touched postings are copied)."""
+    code_rows = {name: dict(codes) for name, codes in catalog.code_rows.items()}
+    for row in rows:
+        old = _postings(catalog.labels[row], taxonomies)
+        new = _postings(labels[row], taxonomies)
+        for name, code in old - new:
+            kept = code_rows[name][code][code_rows[name][code] != row]
+            if len(kept):
+                code_rows[name][code] = kept
+            else:
+                del code_rows[name][code]  # as a build would: no empty postings
+        for name, code in new - old:
+            current = code_rows.setdefault(name, {}).get(code, np.zeros(0, dtype=np.int64))
+            code_rows[name][code] = np.union1d(current, [row]).astype(np.int64)
+    return code_rows
+
+
+def _postings(items: tuple[LabelInfo, ...], taxonomies: Mapping[str, Taxonomy]) -> set:
+    return {
+        (item.taxonomy, code)
+        for item in items
+        for code in with_ancestors(item.code, taxonomies.get(item.taxonomy))
+    }
