@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.auth import site_access
 from api.errors import install_error_handlers
 from api.pages import PAGE_ROUTER_MODULES
+from api.pages.docs import install_docs
 from api.pages.rendering import STATIC_DIR
 from api.state import AppState
 from observatory import __version__
@@ -55,9 +56,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         # one gate for every route, so a new page or endpoint is never left open by mistake
         dependencies=[Depends(site_access)],
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
     install_error_handlers(app)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -18,6 +18,20 @@ from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
 
+# Latin capitals that look like Greek or Cyrillic ones; NUTS labels sometimes mix them in
+# ("Aττική" starts with a Latin A), which breaks sorting, search and screen readers.
+_GREEK_LOOKALIKES = str.maketrans("ABEZHIKMNOPTYXo", "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧο")
+_CYRILLIC_LOOKALIKES = str.maketrans("ABEKMHOPCTXaceopx", "АВЕКМНОРСТХасеорх")
+
+
+def one_script(name: str) -> str:
+    """A Greek or Cyrillic name with any Latin look-alike letters replaced by that script's."""
+    if any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in name):
+        return name.translate(_GREEK_LOOKALIKES)
+    if any("\u0400" <= ch <= "\u04ff" for ch in name):
+        return name.translate(_CYRILLIC_LOOKALIKES)
+    return name
+
 
 @dataclass
 class Names:
@@ -41,7 +55,7 @@ class Names:
             name = self.country(value)
             return f"{value} {name}" if name else value
         if facet == "region":
-            name = self.region(value)
+            name = self.region_label(value) if self.region(value) else ""
             return f"{value} {name}" if name else value
         return value
 
@@ -53,10 +67,32 @@ class Names:
             return ""
 
     def region(self, code: str | None) -> str:
-        """The NUTS name of a region code, or '' when the registry does not know it."""
+        """The NUTS name of a region code in one script, or '' when the registry does not
+        know it."""
         if not code or self.regions is None or code not in self.regions:
             return ""
-        return self.regions.get(code).name
+        return one_script(self.regions.get(code).name)
+
+    def english(self, code: str | None) -> str:
+        """The region's English name from the team's table ('' when it has none)."""
+        if not code or self.regions is None or code not in self.regions:
+            return ""
+        region = self.regions.get(code)
+        if region.level == 0:
+            return self.country(code)
+        return region.names[0] if region.names else ""
+
+    def region_label(self, code: str | None, fallback: str | None = None) -> str:
+        """'Κεντρική Μακεδονία (Central Macedonia)': the official name with the English one
+        beside it when they differ; ``fallback`` (e.g. a strategy's own spelling) or the code
+        when the registry does not know the code."""
+        name = self.region(code)
+        if not name:
+            return fallback or code or ""
+        english = self.english(code)
+        if not english or english.casefold() in name.casefold():  # "Suomi/Finland"
+            return name
+        return f"{name} ({english})"
 
 
 def load_names(state: AppState) -> Names:

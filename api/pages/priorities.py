@@ -131,7 +131,7 @@ def priority_page(
             "strategy": strategy,
             "parent": parent,
             "names": names,
-            "region_name": strategy.region or names.region(strategy.nuts_code),
+            "region_name": names.region_label(strategy.nuts_code, strategy.region),
             "pages": page_range(priority.pages),
             "source_url": (
                 source_page_url(strategy.id, priority.pages or [])

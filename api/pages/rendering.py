@@ -28,6 +28,13 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 TAXONOMY_LABELS = {"nace": "NACE Rev. 2", "nabs": "NABS 2007", "ecosystem": "Industrial ecosystem"}
+# what a tag's status means for trusting it, shown beside its probability
+TRUST_LABELS = {
+    "auto_accepted": "AI tag, not reviewed",
+    "suggested": "AI suggestion, waiting for review",
+    "accepted": "checked by a reviewer",
+    "corrected": "set by a reviewer",
+}
 
 
 def percent(value: float | None) -> str:
@@ -44,11 +51,20 @@ def query_string(params: dict[str, Any]) -> str:
     return urlencode(pairs)
 
 
+def sample_notice(request: Request) -> str:
+    """The sentence of the "illustrative sample" banner, or '' when no sample is stored."""
+    from api.pages.sample import sample_sentence  # the pages' helpers import this module
+
+    return sample_sentence(request)
+
+
 def _build_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters["percent"] = percent
     templates.env.globals["taxonomy_labels"] = TAXONOMY_LABELS
     templates.env.globals["query_string"] = query_string
+    templates.env.globals["trust_labels"] = TRUST_LABELS
+    templates.env.globals["sample_notice"] = sample_notice
     return templates
 
 

@@ -18,15 +18,17 @@ from sqlalchemy.orm import Session
 
 from api.deps import StateDep
 from api.pages.names import TAXONOMY_NAMES, load_names
-from api.pages.rendering import HTMLRoute, render, sign_in_page
-from api.services import review_service
+from api.pages.rendering import TAXONOMY_LABELS, HTMLRoute, render, sign_in_page
+from api.services import review_service, taxonomies
 from api.sessions import CSRF_FIELD, check_csrf, end_session, session_actor, start_session
 from observatory.errors import Unauthorized
+from observatory.review.claims import describe_task
 from observatory.review.figures import queue_stats, reviewer_stats
 from observatory.review.queue import PENDING_STATUSES, check_taxonomy
-from observatory.review.types import Action, QueueFilters
+from observatory.review.types import Action, ClaimedTask, QueueFilters
 from observatory.store.labels import current_labels
 from observatory.users import Actor, authenticate
+from taxonomies import TaxonomyError
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
 
@@ -98,29 +100,35 @@ def queue_counters(session: Session) -> dict[str, int]:
     }
     return {
         "Waiting in the queue": sum(waiting.values()),
-        **{f"Waiting: {name}": waiting.get(name, 0) for name in TAXONOMY_NAMES},
+        **{f"Waiting: {TAXONOMY_LABELS[name]}": waiting.get(name, 0) for name in TAXONOMY_NAMES},
     }
 
 
-@router.get("/review")
-def review_page(request: Request, state: StateDep, taxonomy: str = "", done: str = "") -> Response:
-    """Show the task the signed-in reviewer holds (claiming nothing), or the sign-in form."""
-    actor = signed_in(state, request)
-    if actor is None:
-        expired = "s3o_session" in request.cookies
-        message = "Your session has ended; sign in again." if expired else ""
-        return sign_in_page(request, message, 401 if expired else 200)
-    if taxonomy:
-        check_taxonomy(taxonomy)
-    task = review_service(state).held(actor)
+IN_FORCE_STATUSES = ("auto_accepted", "accepted", "corrected")  # suggestions are not in force
+TAXONOMY_CHOICES = (("", "All taxonomies"), *((name, name) for name in TAXONOMY_NAMES))
+
+
+def review_screen(
+    request: Request,
+    state: StateDep,
+    actor: Actor,
+    task: ClaimedTask | None,
+    *,
+    taxonomy: str,
+    flash: str = "",
+    problem: str = "",
+    typed: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The review screen for the task in hand (or the empty queue)."""
     names = load_names(state)
     suggestions: list[dict[str, Any]] = []
+    in_force: list[str] = []
     with state.store.transaction() as session:
         if task is not None:
-            labels = {
-                label.code: label
-                for label in current_labels(session, task.priority_id, task.taxonomy)
-            }
+            current = current_labels(session, task.priority_id, task.taxonomy)
+            labels = {label.code: label for label in current}
+            in_force = [label.code for label in current if label.status in IN_FORCE_STATUSES]
             for suggestion in task.suggestions[:TOP_SUGGESTIONS]:
                 label = labels.get(suggestion.code)
                 suggestions.append(
@@ -143,14 +151,53 @@ def review_page(request: Request, state: StateDep, taxonomy: str = "", done: str
             "actor": actor,
             "task": task,
             "suggestions": suggestions,
+            "in_force": in_force,
             "options": options,
             "counters": counters,
             "figures": figures,
-            "flash": ACTION_MESSAGES.get(done, ""),
+            "flash": flash,
+            "problem": problem,
+            "typed": typed,
             "taxonomy": taxonomy,
+            "taxonomy_choices": TAXONOMY_CHOICES,
             "names": names,
         },
+        status_code=status_code,
     )
+
+
+@router.get("/review")
+def review_page(request: Request, state: StateDep, taxonomy: str = "", done: str = "") -> Response:
+    """Show the task the signed-in reviewer holds (claiming nothing), or the sign-in form."""
+    actor = signed_in(state, request)
+    if actor is None:
+        expired = "s3o_session" in request.cookies
+        message = "Your session has ended; sign in again." if expired else ""
+        return sign_in_page(request, message, 401 if expired else 200)
+    if taxonomy:
+        check_taxonomy(taxonomy)
+    task = review_service(state).held(actor)
+    return review_screen(
+        request, state, actor, task, taxonomy=taxonomy, flash=ACTION_MESSAGES.get(done, "")
+    )
+
+
+def correction_problem(state: StateDep, taxonomy: str, codes: list[str]) -> str:
+    """Why a correction cannot be recorded ('' when every typed code exists)."""
+    if not codes:
+        return "Type a code to correct with, or pick one from the list."
+    served = taxonomies(state).get(taxonomy)
+    if served is None:
+        return ""
+    unknown = []
+    for code in codes:
+        try:
+            served.normalize(code)
+        except TaxonomyError:
+            unknown.append(repr(code))
+    if not unknown:
+        return ""
+    return f"{TAXONOMY_LABELS[taxonomy]} has no code {', '.join(unknown)}; pick one from the list."
 
 
 @router.post("/review/sign-in")
@@ -227,6 +274,15 @@ def decide_form(
     filters = QueueFilters(taxonomy=check_taxonomy(taxonomy)) if taxonomy else None
     codes = [part.strip() for part in code.split(",") if part.strip()]
     service = review_service(state)
+    if action == "correct":
+        with state.store.transaction() as session:
+            task = describe_task(session, task_id)
+        problem = correction_problem(state, task.taxonomy, codes)
+        if problem:  # the reviewer stays on the same item, with the message beside the box
+            return review_screen(
+                request, state, actor, task, taxonomy=taxonomy, problem=problem, typed=code,
+                status_code=400,
+            )  # fmt: skip
     service.decide(task_id, actor, action, codes or None, comment.strip() or None)
     service.claim_next(actor, filters)
     return RedirectResponse(_next_url(action, taxonomy), status_code=303)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import uvicorn
 
 from api.app import create_app
 from observatory.domain import LabelCreate, LabelStatus, PriorityCreate, Role, StrategyCreate
+from observatory.partnerships import PartnershipCreate, save_partnerships
 from observatory.review.queue import enqueue
 from observatory.settings import Settings, load_settings
 from observatory.store import open_store
@@ -27,6 +29,20 @@ from observatory.store.strategies import save_strategy
 from observatory.users import create_user
 
 REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WARM_UP_SECONDS = 120  # loading the embedding model on a busy 2-core machine
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 NUTS_GEOJSON = REPO / ".." / "shared" / "nuts" / "NUTS_RG_20M_2024_4326.geojson"
 MODEL = ("test-minilm", "0.1")
 
@@ -56,6 +72,14 @@ REGIONS = [
     ("ES51", "Cataluña", "es"), ("ITC4", "Lombardia", "it"), ("PL21", "Małopolskie", "pl"),
     ("SE11", "Stockholm", "sv"), ("IE05", "Southern Region", "en"), ("AT13", "Wien", "de"),
     ("PT11", "Norte", "pt"), ("CZ01", "Praha", "cs"), ("FI194", "Keski-Suomi", "fi"),
+    ("ES24", "Aragón", "es"), ("EL52", "Kentriki Makedonia", "el"),
+]  # fmt: skip
+# strategies of an earlier programming period, for the period filter
+EARLIER_PERIOD = {"PT11": "2014-2020", "CZ01": "2014-2020"}
+# (name, platform, lead, members, interested): thematic partnerships over the regions above
+PARTNERSHIPS = [
+    ("Hydrogen Valleys", "Energy", ["NL1"], ["ES51", "AT13"], ["CZ01"]),
+    ("Medical technologies", "Industrial modernisation", ["SE11"], ["DE21"], []),
 ]  # fmt: skip
 
 
@@ -125,7 +149,7 @@ def build_corpus(settings: Settings) -> Corpus:
                         nuts_code=code,
                         country=code[:2],
                         language=language,
-                        period="2021-2027",
+                        period=EARLIER_PERIOD.get(code, "2021-2027"),
                         source_path=f"/strategies/{code.lower()}.pdf",
                         pages=80,
                     ),
@@ -147,6 +171,20 @@ def build_corpus(settings: Settings) -> Corpus:
                         enqueue(session, pid, "nace", doubt=0.45, model_version=MODEL[1])
                         corpus.pending_tasks += 1
                     corpus.priority_ids.append(pid)
+            save_partnerships(
+                session,
+                [
+                    PartnershipCreate(
+                        name=name,
+                        thematic_platform=platform,
+                        description=f"Regions working together on {name.lower()}.",
+                        lead_regions=lead,
+                        member_regions=members,
+                        interested_regions=interested,
+                    )
+                    for name, platform, lead, members, interested in PARTNERSHIPS
+                ],
+            )
     finally:
         store.close()
     return corpus
@@ -185,6 +223,43 @@ def live_server(corpus: Corpus) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    # the first search builds the catalog and loads the embedder: do it before any browser
+    # test starts its navigation timer
+    urllib.request.urlopen(f"{base}/search?q=warm", timeout=WARM_UP_SECONDS).read()
+    yield base
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (never a downloaded browser), once per session."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server: str):
+    """A desktop-sized tab on the live server."""
+    context = browser.new_context(base_url=live_server, viewport=DESKTOP, accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server: str):
+    """A phone-sized tab (touch, small viewport) on the live server."""
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -6,51 +6,12 @@ Each test saves a screenshot into test-artifacts/screenshots/ for a person to lo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.web.shots import shot
+
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (make chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser, live_server: str):
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_search_filter_and_open_a_priority(page) -> None:
@@ -69,9 +30,7 @@ def test_search_filter_and_open_a_priority(page) -> None:
     facet.locator("input").check()
     page.wait_for_url(re.compile(rf"country={country}"))
     assert page.locator(".result").count() == expected
-    assert f"country={country}" in page.get_by_text("Download these results as CSV").get_attribute(
-        "href"
-    )
+    assert f"country={country}" in page.get_by_role("link", name="CSV").get_attribute("href")
     shot(page, "search")
     first = page.locator(".result h3 a").first
     title = first.inner_text()
@@ -123,11 +82,11 @@ def test_region_partners_and_compare(page) -> None:
     assert bars.count() >= 3
     partners = page.locator("#partners .partner")
     assert partners.count() >= 1
-    assert "Shared:" in partners.first.inner_text()
+    assert "Both prioritise" in partners.first.inner_text()
     shot(page, "region")
     partners.first.get_by_role("link", name="Compare side by side").click()
-    page.wait_for_url(re.compile(r"/compare\?a=NL1&b="))
-    assert page.locator(".two-columns > section").count() == 2
+    page.wait_for_url(re.compile(r"/compare\?r=NL1&r="))
+    assert page.locator(".columns > section").count() == 2
     shot(page, "compare")
 
 

@@ -181,11 +181,12 @@ def test_region_page_profile_and_partners(client: TestClient, corpus) -> None:
     assert len(links) == len(corpus.themes_by_region["NL1"])
     widths = [float(w) for w in re.findall(r'class="bar-fill" style="width: ([\d.]+)%"', html)]
     assert widths and all(0 < w <= 100 for w in widths)
-    scores = [float(s) for s in re.findall(r"similarity ([\d.]+)", html)]
+    scores = [float(s) for s in re.findall(r"Match ([\d.]+): shared codes", html)]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
-    assert "Shared:" in html and re.search(r"weight \d+\.\d\d", html)
+    # explained in words first, the figures behind it on request
+    assert "Both prioritise" in html and re.search(r"weight \d+\.\d\d", html)
     # the matching service explains partners with the most similar pairs of priorities
-    assert "Most similar priorities" in html and re.search(r"cosine 0\.\d\d", html)
+    assert "closest pair:" in html and re.search(r"cosine 0\.\d\d", html)
     # a country page gathers its regions: FI has FI1C and FI194
     finland = client.get("/regions/FI").text.split('id="priorities"')[1]
     assert len(re.findall(r'<a href="/priorities/\d+">', finland)) == len(

@@ -1,0 +1,89 @@
+"""API documentation that works offline (``/docs``, ``/redoc``) and the site's favicon.
+
+FastAPI's default pages load Swagger UI and ReDoc from a CDN, so they are blank without a
+network. The ``fastapi-offline`` package ships those assets; they are served from
+``/static/docs`` here and the two pages point at them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.pages.rendering import STATIC_DIR
+
+DOCS_ASSETS_URL = "/static/docs"
+FAVICON = STATIC_DIR / "favicon.svg"
+# The pages may load nothing from elsewhere: ReDoc's footer logo would otherwise come from
+# cdn.redoc.ly. Both pages start with an inline script, and ReDoc searches in a blob: worker.
+DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:"
+)
+
+
+def _local_only(response: HTMLResponse) -> HTMLResponse:
+    response.headers["Content-Security-Policy"] = DOCS_POLICY
+    return response
+
+
+def docs_assets_dir() -> Path:
+    """The folder of Swagger UI and ReDoc files shipped by ``fastapi-offline``."""
+    try:
+        import fastapi_offline
+    except ImportError as exc:  # pragma: no cover - a runtime dependency
+        raise ImportError(
+            "the offline API docs need fastapi-offline: pip install fastapi-offline"
+        ) from exc
+    return Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
+def install_docs(app: FastAPI) -> None:
+    """Serve ``/docs`` (Swagger UI), ``/redoc`` and ``/favicon.ico`` without any CDN.
+
+    The app must be built with ``docs_url=None, redoc_url=None``."""
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=docs_assets_dir()), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+    title = app.title
+    oauth_redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return _local_only(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{title} · API",
+                oauth2_redirect_url=oauth_redirect,
+                swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+                swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
+                swagger_favicon_url="/favicon.ico",
+            )
+        )
+
+    @app.get(oauth_redirect, include_in_schema=False)
+    def swagger_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return _local_only(
+            get_redoc_html(
+                openapi_url=openapi_url,
+                title=f"{title} · API",
+                redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
+                redoc_favicon_url="/favicon.ico",
+                with_google_fonts=False,
+            )
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(FAVICON, media_type="image/svg+xml")
