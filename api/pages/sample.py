@@ -7,11 +7,16 @@ carries a banner, so nobody takes it for real strategies.
 
 from __future__ import annotations
 
+import numpy as np
 from fastapi import Request
+
+from api.services import search_service
+from api.state import AppState
+from observatory.errors import ObservatoryError
 
 
 def sample_sentence(request: Request) -> str:
-    """'' until the store says which priorities come from the sample (see ``sample_count``)."""
+    """The banner's sentence, or '' when no priority of the sample is stored."""
     state = getattr(request.app.state, "observatory", None)
     if state is None:
         return ""
@@ -24,6 +29,14 @@ def sample_sentence(request: Request) -> str:
     )
 
 
-def sample_count(state: object) -> int:
-    """How many stored priorities come from the illustrative sample."""
-    return 0
+def sample_count(state: AppState) -> int:
+    """How many current priorities come from the illustrative sample (strategies that
+    ``observatory demo load`` stored with source kind 'sample')."""
+    try:
+        catalog = search_service(state).catalog()
+    except ObservatoryError:  # a page must render even when the store cannot be read
+        return 0
+    invented = [sid for sid, strategy in catalog.strategies.items() if strategy.illustrative]
+    if not invented:
+        return 0
+    return int(np.isin(catalog.strategy_ids, invented).sum())

@@ -268,6 +268,7 @@ def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
         "title": catalog.titles[row],
         "description": catalog.descriptions[row],
         "strategy_title": strategy.title,
+        "illustrative": strategy.illustrative,
         "region": strategy.region,
         "nuts_code": strategy.nuts_code,
         "country": strategy.country,

@@ -261,14 +261,15 @@ def test_review_by_form_posts(client: TestClient, corpus) -> None:
 
 
 def test_pages_render_the_built_in_sample_corpus(tmp_path) -> None:
-    """The shipped sample (imported, not yet classified) renders on every read page."""
-    from pipelines.ingest.manual_import import import_priorities
+    """The shipped sample (imported as ``demo load`` does, not yet classified) renders on every
+    read page, and every page says it is an illustrative sample."""
+    from pipelines.ingest.manual_import import SAMPLE_SOURCE_KIND, import_priorities
 
     sample = Path(__file__).resolve().parents[2] / "observatory" / "sample" / "priorities.csv"
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 's.db'}", data_dir=tmp_path)
     store = open_store(settings)
     try:
-        report = import_priorities(store, sample)
+        report = import_priorities(store, sample, source_kind=SAMPLE_SOURCE_KIND)
     finally:
         store.close()
     assert report.priorities >= 300
@@ -277,6 +278,19 @@ def test_pages_render_the_built_in_sample_corpus(tmp_path) -> None:
         total = int(re.search(r'id="results-heading">(\d+) priorit', html).group(1))
         assert total == report.priorities
         assert "No tags" in html
+        assert html.count('class="sample-mark"') == 20  # every hit of the first page
         region = re.search(r'href="/regions/([A-Z0-9]+)"', html).group(1)
-        assert sample_client.get(f"/regions/{region}").status_code == 200
-        assert sample_client.get("/map", params={"code": "C"}).status_code == 200
+        priority = re.search(r'href="/priorities/(\d+)"', html).group(1)
+        pages = {
+            "/search": html,
+            f"/regions/{region}": sample_client.get(f"/regions/{region}").text,
+            "/map": sample_client.get("/map", params={"code": "C"}).text,
+            f"/priorities/{priority}": sample_client.get(f"/priorities/{priority}").text,
+            "/about": sample_client.get("/about").text,
+            "/regions": sample_client.get("/regions").text,
+        }
+        for url, text in pages.items():
+            banner = re.search(r'id="sample-banner">(.*?)</p>', text, re.S)
+            assert banner, url
+            assert f"{report.priorities} of the priorities" in banner.group(1), url
+        assert "not a real strategy" in pages[f"/priorities/{priority}"]
