@@ -15,6 +15,11 @@ import sys
 
 import typer
 
+try:  # recent Typer vendors its own copy of click and raises that copy's exceptions
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older Typer runs on click itself
+    from click import exceptions as click_errors
+
 from cli import (
     classify,
     config,
@@ -32,6 +37,7 @@ from cli import (
 from cli.common import CommandLine
 from observatory.errors import ObservatoryError
 
+USAGE_EXIT = 2  # click's exit status for usage errors
 # in the order of `observatory --help`
 COMMAND_MODULES = (
     config,
@@ -76,8 +82,30 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = build_cli()
     try:
-        # standalone mode lets Typer report usage errors itself (exit code 2)
-        app(args=argv, prog_name="observatory")
+        # not standalone: Typer would draw usage errors in a box; the README promises one line
+        result = app(args=argv, prog_name="observatory", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        sys.exit(USAGE_EXIT)
+    except click_errors.UsageError as exc:
+        typer.echo(f"error: {usage_line(exc)}", err=True)
+        sys.exit(USAGE_EXIT)
+    except click_errors.ClickException as exc:  # e.g. a file argument that does not exist
+        typer.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
     except ObservatoryError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(1 if exc.status < 500 else 2)
+    if isinstance(result, int) and result:
+        sys.exit(result)
+
+
+def usage_line(exc: click_errors.UsageError) -> str:
+    """A usage error as one line, with where to read more."""
+    message = " ".join(exc.format_message().split())
+    if exc.ctx is None:
+        return message
+    return f"{message} (see '{exc.ctx.command_path} --help')"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,31 @@ from cli.common import CommandLine, print_json, settings
 EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexical (baseline)."
 
 
-def build_classifier(backend: str | None = None) -> Any:
+CACHE_FOLDER = "s3-observatory"  # under the user's cache dir ($XDG_CACHE_HOME or ~/.cache)
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for the observatory (XDG Base Directory specification)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / CACHE_FOLDER
+
+
+def text_settings() -> Any:
+    """Settings for classifying a text outside any project: the configured data dir, or the
+    default one when it already exists here; otherwise the user's cache dir, so that running
+    ``classify-text`` in any folder does not leave an ``observatory-data`` folder behind."""
+    current = settings()
+    if "data_dir" in current.model_fields_set or current.data_dir.exists():
+        return current
+    return current.model_copy(update={"data_dir": user_cache_dir()})
+
+
+def build_classifier(backend: str | None = None, current: Any = None) -> Any:
     """The configured classifier (embedder from settings unless ``backend`` overrides it),
     calibrated from reviews when ``observatory calibrate`` has been run."""
     from pipelines.classify.job import classifier_from_settings
 
-    return classifier_from_settings(settings(), backend=backend)
+    return classifier_from_settings(current or settings(), backend=backend)
 
 
 def _print_prediction(name: str, prediction: Any) -> None:
@@ -84,11 +104,11 @@ def classify_text(
     """Classify one text into NACE divisions, NABS chapters and industrial ecosystems."""
     from models.classifier import TAXONOMY_ORDER
 
-    classifier = build_classifier(embedder)
+    current = text_settings()
+    classifier = build_classifier(embedder, current)
     names = [t.strip().lower() for t in taxonomy] or list(TAXONOMY_ORDER)
     names = ["ecosystem" if n == "ecosystems" else n for n in names]
     result = classifier.classify([text], taxonomies=names, top_k=top_k)[0]
-    current = settings()
     accepted = {
         name: classifier.gate(p, current.auto_accept_probability, current.auto_accept_margin)
         for name, p in result.items()

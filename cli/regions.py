@@ -9,6 +9,12 @@ import typer
 from cli.common import CommandLine, print_json
 
 _VERSION_HELP = "NUTS version: 2024 or 2021."
+# `regions search` lists close names only: at least this similarity (0-100), and within
+# SEARCH_MARGIN of the best one ("moravia" scores 90 for Střední Morava but 67 for Ávila, whose
+# letters merely overlap: rapidfuzz's ratio of two short names)
+SEARCH_MIN_SCORE = 75.0
+SEARCH_MARGIN = 15.0
+NEAREST_WHEN_NONE = 3
 _UK_HELP = "Also load the United Kingdom's NUTS 2018 regions (absent from NUTS 2021 and 2024)."
 
 
@@ -80,15 +86,29 @@ def search(
 ) -> None:
     """List the regions whose names are closest to TEXT, with scores (0-100)."""
     registry = _registry(nuts_version, include_uk)
-    found = registry.candidates(text, limit=limit, country=country)
+    scored = registry.candidates(text, limit=max(limit, 50), country=country)
+    found = close_matches(scored)[:limit]
     if as_json:
         rows = [{**region.to_dict(), "score": round(score, 1)} for region, score in found]
         print_json({"data": rows, "count": len(rows)})
         return
     if not found:
-        typer.echo("no candidates")
+        nearest = "; ".join(
+            f"{region.code} {region.name} ({score:.0f})"
+            for region, score in scored[:NEAREST_WHEN_NONE]
+        )
+        suffix = f"; nearest: {nearest}" if nearest else ""
+        typer.echo(f"no region name is close to {text!r}{suffix}")
     for region, score in found:
         typer.echo(f"{score:5.1f}  {region}")
+
+
+def close_matches(scored: list[tuple[Any, float]]) -> list[tuple[Any, float]]:
+    """The candidates close enough to show: see SEARCH_MIN_SCORE and SEARCH_MARGIN."""
+    if not scored:
+        return []
+    floor = max(SEARCH_MIN_SCORE, scored[0][1] - SEARCH_MARGIN)
+    return [(region, score) for region, score in scored if score >= floor]
 
 
 def register(cli: CommandLine) -> None:
