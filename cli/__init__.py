@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     except ObservatoryError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(1 if exc.status < 500 else 2)
-    if isinstance(result, int) and result:
-        sys.exit(result)
+    # like click's standalone mode: always end with an exit status
+    sys.exit(result if isinstance(result, int) else 0)
 
 
 def usage_line(exc: click_errors.UsageError) -> str:
