@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,6 +57,15 @@ def extract_command(
         typer.echo(f"{indent}{item.title}  [p. {pages}; confidence {item.confidence:.2f}]")
     for warning in extraction.warnings:
         typer.echo(f"  warning: {warning}")
+
+
+def outcome_status(outcome: Any) -> str:
+    """The status cell of one file in the ingest summary."""
+    if outcome.status == "failed":
+        return f"failed: {outcome.reason}"
+    if outcome.status == "unchanged":
+        return "unchanged (already stored)"
+    return outcome.status
 
 
 def ingest_command(
@@ -129,12 +138,18 @@ def ingest_command(
     for o in outcomes:
         table.add_row(
             Path(o.path).name,
-            o.status if o.status != "failed" else f"failed: {o.reason}",
+            outcome_status(o),
             str(o.strategy_id or ""),
             str(o.version or ""),
-            str(o.priorities),
+            "" if o.status == "unchanged" else str(o.priorities),  # not read again: not counted
         )
     Console().print(table)
+    unchanged = sum(1 for o in outcomes if o.status == "unchanged")
+    if unchanged:
+        typer.echo(
+            f"{unchanged} of {len(outcomes)} file(s) unchanged: the same bytes are already "
+            "stored, so nothing was read or written (--reextract reads them again)"
+        )
     failed = sum(1 for o in outcomes if o.status == "failed")
     if failed:
         typer.echo(f"{failed} of {len(outcomes)} file(s) failed", err=True)

@@ -96,8 +96,9 @@ def load_demo(
             store, SAMPLE_DIR / "priorities.csv", source_kind=SAMPLE_SOURCE_KIND
         )
         typer.echo(
-            f"sample: {report.imported_rows} priorities in {report.strategies_created} new "
-            f"strategies ({report.strategies_unchanged} unchanged)"
+            f"sample: {report.imported_rows} illustrative priorities in "
+            f"{report.strategies_created} new strategies ({report.strategies_unchanged} "
+            "unchanged); written by the team to try the tool, not real strategies"
         )
         _import_partnerships(store)
         if not skip_classify:
@@ -154,4 +155,12 @@ def _import_partnerships(store: object) -> None:
     from observatory.partnerships import import_partnerships
 
     summary = import_partnerships(store, SAMPLE_DIR / "partnerships.csv")
-    typer.echo(f"sample partnerships: {summary}")
+    typer.echo(partnership_line(summary))
+
+
+def partnership_line(summary: object) -> str:
+    """'sample partnerships: 11 new, 0 updated, 64 regions' from an import summary."""
+    created, updated, regions = (
+        getattr(summary, name) for name in ("created", "updated", "regions")
+    )
+    return f"sample partnerships: {created} new, {updated} updated, {regions} region roles"

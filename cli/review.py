@@ -7,6 +7,7 @@ both.
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,18 @@ def _filters(
     return QueueFilters(taxonomy=taxonomy, country=country, nuts_prefix=region, code=code)
 
 
+@functools.cache
+def _code_titles(taxonomy: str) -> dict[str, str]:
+    """Titles of a served taxonomy's codes ({} when it cannot be loaded: codes alone then)."""
+    from observatory.search import served_taxonomies
+
+    try:
+        served = served_taxonomies(settings()).get(taxonomy)
+    except ObservatoryError:
+        return {}
+    return {} if served is None else {code.code: code.title for code in served}
+
+
 def _show(task: Any) -> None:
     where = " ".join(part for part in (task.country, task.nuts_code) if part)
     typer.echo("")
@@ -55,7 +68,8 @@ def _show(task: Any) -> None:
         typer.echo(f"  {task.description[:400]}")
     for number, suggestion in enumerate(task.suggestions[:5], start=1):
         probability = "" if suggestion.probability is None else f"{suggestion.probability:.2f}"
-        typer.echo(f"  {number}. {suggestion.code:<32} {probability}")
+        title = _code_titles(task.taxonomy).get(suggestion.code, "")
+        typer.echo(f"  {number}. {suggestion.code:<6} {probability:>5}  {title}".rstrip())
     typer.echo(KEYS_HELP)
 
 
