@@ -28,7 +28,10 @@ def taxonomies(state: AppState) -> dict[str, Taxonomy]:
 def catalogs(state: AppState) -> CatalogCache:
     """The catalog cache over the store."""
     served = taxonomies(state)  # built first: AppState's lock is not re-entrant
-    return state.service("catalogs", lambda: CatalogCache(state.store, served, check_seconds=1.0))
+    return state.service(
+        "catalogs",
+        lambda: CatalogCache(state.store, served, check_seconds=state.settings.store_poll_seconds),
+    )
 
 
 def embedder(state: AppState):
@@ -109,42 +112,40 @@ def matching_service(state: AppState) -> MatchingService:
     return state.service("matching", build)
 
 
-def classifier(state: AppState):
-    """The configured classifier, with every reviewed label already given as an example."""
+def live_examples(state: AppState):
+    """The configured classifier with every reviewed label as an example, following the store."""
 
     def build():
-        from pipelines.classify.job import classifier_from_settings, seed_examples
+        from api.live_examples import LiveExamples
+        from pipelines.classify.job import classifier_from_settings
 
-        built = classifier_from_settings(state.settings)
-        seed_examples(state.store, built)
+        built = LiveExamples(
+            state.store,
+            classifier_from_settings(state.settings),
+            check_seconds=state.settings.store_poll_seconds,
+        )
+        built.refresh(force=True)
         return built
 
     return state.service("classifier", build)
+
+
+def classifier(state: AppState):
+    """The running classifier, taught every reviewed decision the store holds by now: made in
+    this process, another worker or host, or ``observatory review`` (read at most once per
+    ``OBSERVATORY_STORE_POLL_SECONDS``)."""
+    live = live_examples(state)
+    live.refresh()
+    return live.classifier
 
 
 def review_service(state: AppState):
     """The review operations; confirmed labels reach a running classifier at once."""
     from observatory.review import ReviewService
 
-    def teach_classifier(priority_id: int, taxonomy: str, codes: list[str], text: str) -> None:
+    def teach_classifier(*_decided: object) -> None:
         # only a classifier this app already built learns live; a new one seeds from the store
         if state.has_service("classifier"):
-            running = classifier(state)
-            running.remove_examples([priority_id], taxonomy)
-            running.add_examples([text], taxonomy, [codes], ids=[priority_id])
+            live_examples(state).refresh(force=True)
 
-    def relearn_after_undo(priority_id: int, taxonomy: str) -> None:
-        # the undone decision's example goes; whatever reviewed labels the undo restored return
-        if state.has_service("classifier"):
-            from pipelines.classify.job import reviewed_example
-
-            running = classifier(state)
-            running.remove_examples([priority_id], taxonomy)
-            restored = reviewed_example(state.store, priority_id, taxonomy)
-            if restored is not None:
-                text, codes = restored
-                running.add_examples([text], taxonomy, [codes], ids=[priority_id])
-
-    return ReviewService(
-        state.store, on_confirmed=[teach_classifier], on_undone=[relearn_after_undo]
-    )
+    return ReviewService(state.store, on_confirmed=[teach_classifier], on_undone=[teach_classifier])

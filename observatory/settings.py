@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     reviewers_per_item: int = Field(
         1, ge=1, le=10, description="How many reviewers decide each item (double review >= 2)."
     )
+    store_poll_seconds: float = Field(
+        0.5,
+        ge=0.0,
+        le=60.0,
+        description="How often (at most) a server process reads the store's stamp to pick up "
+        "what other workers, hosts or `observatory review` changed: reviewed labels reach its "
+        "classifier and search catalog within this time. 0 reads it on every request.",
+    )
     public_read: bool = Field(
         True, description="Whether reading the API and pages needs no API key."
     )
