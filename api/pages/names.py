@@ -7,6 +7,7 @@ a broken overlay): the code itself is shown then, and the reason is logged once.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from api.services import taxonomies
@@ -80,7 +81,8 @@ class Names:
         region = self.regions.get(code)
         if region.level == 0:
             return self.country(code)
-        return region.names[0] if region.names else ""
+        # "Southern Region (Ireland)": the bracket disambiguates a list, not a label
+        return re.sub(r"\s*\([^)]*\)$", "", region.names[0]) if region.names else ""
 
     def region_label(self, code: str | None, fallback: str | None = None) -> str:
         """'Κεντρική Μακεδονία (Central Macedonia)': the official name with the English one
