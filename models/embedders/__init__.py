@@ -18,6 +18,7 @@ from models.embedders.base import (
     choose_device,
     default_batch_size,
     l2_normalise,
+    resolve_batch_size,
 )
 from models.embedders.cache import CachedEmbedder, EmbeddingCache, text_key
 from models.embedders.ensemble import LanguageWeights
@@ -120,5 +121,6 @@ __all__ = [
     "default_batch_size",
     "embedder_from_settings",
     "l2_normalise",
+    "resolve_batch_size",
     "text_key",
 ]

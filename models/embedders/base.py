@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
@@ -15,6 +16,8 @@ log = logging.getLogger(__name__)
 # Measured on the 2-core CPU machine: MiniLM peaks at batch 16 (~300 texts/s) and slows down
 # with larger batches (padding to the longest text costs more than batching saves).
 CPU_BATCH_SIZE = 16
+# Not measured here (no GPU on the team's machine): a batch that fills a small GPU with MiniLM's
+# 128-token inputs; benchmarks/bench_device.py --batch-sizes measures it on the GPU at hand.
 GPU_BATCH_SIZE = 256
 
 
@@ -27,20 +30,57 @@ TEXT_KINDS: tuple[str, ...] = get_args(TextKind)
 NO_PREFIXES: Mapping[str, str] = MappingProxyType({})
 
 
-def choose_device(setting: str = "auto") -> str:
-    """Resolve the device setting: 'auto' picks CUDA when torch sees a GPU, else CPU."""
-    if setting != "auto":
-        return setting
+DEVICE_PATTERN = re.compile(r"auto|cpu|cuda(:\d+)?")
+
+
+def cuda_device_count() -> int:
+    """How many CUDA devices torch sees (0 without torch or without a GPU)."""
     try:
         import torch
     except ImportError:
+        return 0
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+def choose_device(setting: str = "auto", *, cuda_devices: int | None = None) -> str:
+    """Resolve the device setting: 'auto' picks CUDA when torch sees a GPU, else CPU; 'cuda' or
+    'cuda:N' must name a GPU torch sees (one clear error instead of torch's deep in a request).
+
+    ``cuda_devices`` replaces the count torch reports (tests of this logic on a CPU machine)."""
+    from observatory.errors import ConfigurationError
+
+    if not DEVICE_PATTERN.fullmatch(setting):
+        raise ConfigurationError(f"unknown device {setting!r}; use auto, cpu, cuda or cuda:N")
+    if setting == "cpu":
         return "cpu"
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    seen = cuda_device_count() if cuda_devices is None else cuda_devices
+    if setting == "auto":
+        return "cuda" if seen else "cpu"
+    index = int(setting.partition(":")[2] or 0)
+    if index >= seen:
+        raise ConfigurationError(
+            f"OBSERVATORY_DEVICE={setting} but torch sees {seen} CUDA device(s); "
+            "use auto or cpu, or install a CUDA build of torch"
+        )
+    return setting
 
 
-def default_batch_size(device: str) -> int:
-    """A batch size suited to the device (explicit settings override it)."""
-    return GPU_BATCH_SIZE if device.startswith("cuda") else CPU_BATCH_SIZE
+def default_batch_size(device: str, *, cpu: int = CPU_BATCH_SIZE, gpu: int = GPU_BATCH_SIZE) -> int:
+    """A batch size suited to the device; each backend passes its own CPU and GPU figures."""
+    return gpu if device.startswith("cuda") else cpu
+
+
+def resolve_batch_size(
+    device: str, setting: int | None, *, cpu: int = CPU_BATCH_SIZE, gpu: int = GPU_BATCH_SIZE
+) -> int:
+    """``OBSERVATORY_BATCH_SIZE`` when set, else the backend's batch size for ``device``."""
+    if setting is not None:
+        if setting < 1:
+            from observatory.errors import ConfigurationError
+
+            raise ConfigurationError(f"batch size must be at least 1; got {setting}")
+        return setting
+    return default_batch_size(device, cpu=cpu, gpu=gpu)
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:

