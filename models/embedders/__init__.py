@@ -96,12 +96,23 @@ def create_embedder(
     return embedder
 
 
-def embedder_from_settings(settings: object, *, backend: str | None = None) -> Embedder:
-    """The embedder configured by ``Settings`` (cached under ``settings.cache_dir``)."""
-    chosen = backend or settings.embedding_backend  # type: ignore[attr-defined]
+def embedder_from_settings(
+    settings: object, *, backend: str | None = None, purpose: str = "classify"
+) -> Embedder:
+    """The embedder configured by ``Settings`` (cached under ``settings.cache_dir``):
+    ``purpose="classify"`` reads ``embedding_backend`` / ``embedding_model``, ``"search"`` the
+    ``search_embedding_*`` settings (the priorities' vector index)."""
+    if purpose not in ("classify", "search"):
+        raise ValueError(f"purpose must be 'classify' or 'search'; got {purpose!r}")
+    model = settings.embedding_model  # type: ignore[attr-defined]
+    if purpose == "search":
+        chosen = backend or settings.search_embedding_backend  # type: ignore[attr-defined]
+        model = settings.search_embedding_model or model  # type: ignore[attr-defined]
+    else:
+        chosen = backend or settings.embedding_backend  # type: ignore[attr-defined]
     return create_embedder(
         chosen,
-        settings.embedding_model if chosen in ("sentence-transformers", "ensemble") else None,  # type: ignore[attr-defined]
+        model if chosen in ("sentence-transformers", "ensemble") else None,
         settings.device,  # type: ignore[attr-defined]
         settings.batch_size,  # type: ignore[attr-defined]
         cache_dir=settings.cache_dir,  # type: ignore[attr-defined]
