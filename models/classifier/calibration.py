@@ -1,22 +1,24 @@
-"""Calibration: temperatures turning code scores into probabilities, and abstain thresholds.
+"""Calibration: the fitted feature weights and temperature of each taxonomy, and its thresholds.
 
-A calibration is fitted on labelled texts (``fit_temperature``) and saved as a small folder:
+A calibration is fitted on labelled texts (``fit_weights``) and saved as a small folder:
 ``calibration.json`` (per-taxonomy parameters) plus ``config.json`` (``observatory.artefacts``:
 model id, dimension, taxonomy versions, how it was fitted, time, package version). The default
-calibration, fitted on the calibration gold split, ships in
-``models/classifier/data/calibration/<model>/``.
+calibration ships in ``models/classifier/data/calibration/<model>/``. Calibrations are
+immutable: fitting returns a new one (``Calibration.replace``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
 
 import numpy as np
 
+from models.classifier.features import ScoreWeights, log_softmax, logits_of
 from observatory import artefacts
 from observatory.errors import ConfigurationError
 
@@ -26,15 +28,14 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "calibration"
 CALIBRATION_FILE = "calibration.json"
 KIND = "calibration"
 REMEDY = "refit it (observatory calibrate) or delete the folder"
-
-
 # config.json keys the artefact module writes itself (a loaded calibration's metadata holds them)
 _WRITTEN_BY_ARTEFACTS = frozenset({artefacts.TIME_KEY, "package_version"})
+JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class TaxonomyCalibration:
-    """Parameters of one taxonomy: softmax temperature and abstain thresholds."""
+    """Parameters of one taxonomy: feature weights, temperature, abstain and gate thresholds."""
 
     temperature: float = 0.03
     # below this top-1 probability the text is "too generic" to classify
@@ -44,30 +45,62 @@ class TaxonomyCalibration:
     # routing gate of this taxonomy (None: the module defaults in models.classifier.gate)
     gate_probability: float | None = None
     gate_margin: float | None = None
+    weights: ScoreWeights = field(default_factory=ScoreWeights)
+
+    def to_dict(self) -> dict[str, JsonValue]:
+        """JSON form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, JsonValue]) -> TaxonomyCalibration:
+        """Read back ``to_dict`` (unknown keys are ignored, missing ones take defaults)."""
+        known = {f.name for f in fields(cls)} - {"weights"}
+        kept = {k: v for k, v in values.items() if k in known}
+        raw = values.get("weights")
+        weights = ScoreWeights.from_dict(raw) if isinstance(raw, dict) else ScoreWeights()
+        return cls(**kept, weights=weights)  # type: ignore[arg-type]
 
 
-@dataclass
+DEFAULT_TAXONOMY_CALIBRATION = TaxonomyCalibration()
+
+
+@dataclass(frozen=True)
 class Calibration:
     """Per-taxonomy calibration of one embedder, plus the metadata of how it was fitted."""
 
     model_id: str
-    taxonomies: dict[str, TaxonomyCalibration] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
+    taxonomies: Mapping[str, TaxonomyCalibration] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    metadata: Mapping[str, JsonValue] = field(default_factory=lambda: MappingProxyType({}))
 
     def for_taxonomy(self, name: str) -> TaxonomyCalibration:
-        """The parameters of ``name`` (defaults when it was never fitted)."""
-        return self.taxonomies.setdefault(name, TaxonomyCalibration())
+        """The parameters of ``name`` (defaults when it was never fitted); a pure lookup."""
+        return self.taxonomies.get(name, DEFAULT_TAXONOMY_CALIBRATION)
+
+    def replace(
+        self,
+        taxonomies: Mapping[str, TaxonomyCalibration] | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+    ) -> Calibration:
+        """A new calibration with some taxonomies' parameters (or the metadata) replaced."""
+        merged = {**self.taxonomies, **(taxonomies or {})}
+        return replace(
+            self,
+            taxonomies=MappingProxyType(merged),
+            metadata=MappingProxyType(dict(self.metadata if metadata is None else metadata)),
+        )
 
     def save(self, folder: Path, *, dimension: int, taxonomy_versions: dict[str, str]) -> None:
         """Write ``calibration.json`` and ``config.json`` into ``folder``.
 
-        ``metadata`` (how it was fitted: gold file, rows, gate, classifier parameters and
+        ``metadata`` (how it was fitted: sets, rows, gate, classifier parameters and
         fingerprints) goes into ``config.json``; the build time and package version are the
         artefact module's, never an older copy held in ``metadata``.
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        body = {name: asdict(params) for name, params in self.taxonomies.items()}
+        body = {name: params.to_dict() for name, params in self.taxonomies.items()}
         (folder / CALIBRATION_FILE).write_text(json.dumps(body, indent=2) + "\n", "utf-8")
         identity = {
             "model_id": self.model_id,
@@ -90,12 +123,8 @@ class Calibration:
             body = json.loads((folder / CALIBRATION_FILE).read_text("utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ConfigurationError(f"cannot read calibration in {folder}: {exc}") from exc
-        known = set(TaxonomyCalibration.__dataclass_fields__)
-        taxonomies = {
-            name: TaxonomyCalibration(**{k: v for k, v in params.items() if k in known})
-            for name, params in body.items()
-        }
-        return cls(config["model_id"], taxonomies, config)
+        taxonomies = {name: TaxonomyCalibration.from_dict(p) for name, p in body.items()}
+        return cls(config["model_id"], MappingProxyType(taxonomies), MappingProxyType(config))
 
 
 def calibration_slug(model_id: str) -> str:
@@ -108,33 +137,66 @@ def shipped_calibration(model_id: str) -> Calibration:
     folder = SHIPPED_DIR / calibration_slug(model_id)
     if artefacts.has_config(folder):
         return Calibration.load(folder, model_id=model_id)
-    log.warning("no shipped calibration for %s; using default temperatures", model_id)
+    log.warning("no shipped calibration for %s; using default weights", model_id)
     return Calibration(model_id)
 
 
-def log_softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    """Row-wise log-softmax of ``scores / temperature``."""
-    logits = scores / temperature
-    logits = logits - logits.max(axis=1, keepdims=True)
-    return logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-
-
-def gold_nll(scores: np.ndarray, gold: np.ndarray, temperature: float) -> float:
+def gold_nll(logits: np.ndarray, gold: np.ndarray, row_weight: np.ndarray | None = None) -> float:
     """Mean negative log of the probability mass on the gold codes (multi-label rows)."""
-    logp = log_softmax(scores, temperature)
+    logp = log_softmax(logits)
     masked = np.where(gold, logp, -np.inf)
     peak = masked.max(axis=1, keepdims=True)
     mass = peak[:, 0] + np.log(np.exp(masked - peak).sum(axis=1))
-    return float(-mass.mean())
+    return float(-np.average(mass, weights=row_weight))
 
 
-def fit_temperature(scores: np.ndarray, gold: np.ndarray) -> float:
-    """The temperature minimising gold NLL (log-grid search, then a finer grid)."""
+def fit_weights(
+    stacked: np.ndarray,
+    gold: np.ndarray,
+    *,
+    usable: np.ndarray | None = None,
+    row_weight: np.ndarray | None = None,
+) -> tuple[ScoreWeights, float]:
+    """Feature weights and temperature minimising gold NLL (weights >= 0, summing to one).
+
+    ``stacked`` is (texts, codes, features) as ``Features.stacked``; ``usable`` marks features
+    that may get weight (an all-zero feature, e.g. no head, gets none); ``row_weight`` weighs
+    rows (several sets counting equally). Fits ``theta >= 0`` with
+    ``logits = stacked @ theta`` by L-BFGS-B on the analytic gradient; weights are
+    ``theta / sum(theta)`` and the temperature ``1 / sum(theta)``.
+    """
+    from scipy.optimize import minimize
+
     rows = gold.any(axis=1)
     if not rows.any():
         raise ValueError("no labelled rows to calibrate on")
-    scores, gold = scores[rows], gold[rows]
-    grid = np.exp(np.linspace(np.log(0.002), np.log(1.0), 60))
-    best = min(grid, key=lambda t: gold_nll(scores, gold, t))
-    fine = np.linspace(best * 0.8, best * 1.25, 30)
-    return float(min(fine, key=lambda t: gold_nll(scores, gold, t)))
+    s = np.where(np.isfinite(stacked[rows]), stacked[rows], 0.0).astype(np.float64)
+    g = gold[rows]
+    w = np.ones(len(s)) if row_weight is None else np.asarray(row_weight, np.float64)[rows]
+    w = w / w.sum()
+    if usable is None:
+        usable = np.abs(s).reshape(-1, s.shape[2]).max(axis=0) > 0
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        logits = s @ theta
+        p = np.exp(log_softmax(logits))
+        masked = np.where(g, logits, -np.inf)
+        q = np.exp(masked - masked.max(axis=1, keepdims=True))
+        q = q / q.sum(axis=1, keepdims=True)
+        value = gold_nll(logits, g, w)
+        grad = np.einsum("n,nc,ncf->f", w, p - q, s)
+        return value, grad
+
+    start = np.where(usable, 10.0, 0.0)
+    bounds = [(0.0, None) if ok else (0.0, 0.0) for ok in usable]
+    found = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    theta = np.clip(found.x, 0.0, None)
+    total = float(theta.sum())
+    if total <= 0:
+        raise ValueError("the fit gave every feature zero weight")
+    return ScoreWeights.from_array(theta), round(1.0 / total, 6)
+
+
+def probabilities(stacked: np.ndarray, weights: ScoreWeights, temperature: float) -> np.ndarray:
+    """Softmax probabilities of stacked features under fitted weights."""
+    return np.exp(log_softmax(logits_of(stacked, weights.as_array(), temperature)))

@@ -1,30 +1,36 @@
-"""Zero-shot + kNN classifier of priority texts into NACE divisions, NABS chapters, ecosystems.
+"""Classifier of priority texts into NACE divisions, NABS chapters and industrial ecosystems.
 
-For each taxonomy a code's score is its best prototype similarity, plus kNN votes of validated
-examples, plus (for NABS and ecosystems) the NACE prediction mapped through the crosswalks.
-Calibrated temperatures turn scores into probabilities. All texts are encoded once per call;
-the rest is matrix products over chunks.
+For each taxonomy the features of every code (prototype similarity, spelling, kNN votes of
+validated examples, the NACE prediction mapped through the crosswalks, a linear head fitted on
+labelled phrases) are built in ``score`` and combined once, with the weights and temperature
+fitted in the calibration (``features.combine``). Texts are encoded once per call; the rest is
+matrix products over chunks.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from models.classifier.calibration import Calibration, log_softmax, shipped_calibration
+from models.classifier.calibration import Calibration, calibration_slug, shipped_calibration
 from models.classifier.consistency import crosswalk_conflicts
+from models.classifier.derived import DerivedVectors
 from models.classifier.explain import rolled_up, scored_code
+from models.classifier.features import Features, combine, log_softmax
 from models.classifier.gate import gate, gate_thresholds
+from models.classifier.head import LinearHead, shipped_heads
 from models.classifier.inputs import check_taxonomies, prepare_texts
-from models.classifier.languages import detect_languages, language_group
+from models.classifier.languages import detect_languages
 from models.classifier.params import ClassifierParams
-from models.classifier.prototypes import Prototype, build_prototypes
+from models.classifier.prototypes import Prototype, PrototypeOptions, build_prototypes
 from models.classifier.results import Prediction
+from models.classifier.score import TaxonomyScore
 from models.classifier.scoring import CharacterMatcher, code_scores
 from models.classifier.taxonomy_model import (
     TARGET_LEVELS,
@@ -34,10 +40,12 @@ from models.classifier.taxonomy_model import (
 )
 from models.embedders import Embedder
 from observatory.errors import InvalidInput, NotFound
+from taxonomies import Taxonomy
 
 TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
 CHUNK = 512
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+Scores = dict[str, TaxonomyScore]
 
 
 class Classifier:
@@ -46,29 +54,48 @@ class Classifier:
     def __init__(
         self,
         embedder: Embedder,
-        taxonomies: Mapping[str, Any] | None = None,
+        taxonomies: Mapping[str, Taxonomy] | None = None,
         *,
         calibration: Calibration | None = None,
         params: ClassifierParams | None = None,
         max_text_chars: int = 20000,
         overlay_dir: Path | None = None,
+        heads: Mapping[str, LinearHead] | None = None,
+        hidden_codes: frozenset[str] = frozenset(),
+        derived_dir: Path | None = None,
     ) -> None:
         self.embedder = embedder
+        slug = calibration_slug(embedder.model_id)
+        self._derived = (
+            DerivedVectors(derived_dir, embedder.model_id, slug, embedder.dimension)
+            if derived_dir is not None
+            else None
+        )
         self.params = params or ClassifierParams()
         self.calibration = calibration or shipped_calibration(embedder.model_id)
         self.max_text_chars = max_text_chars
+        self.heads = dict(
+            heads
+            if heads is not None
+            else shipped_heads(embedder.model_id, embedder.dimension, slug)
+        )
         if taxonomies is None:
             from taxonomies import load
 
             # imported official files (group/class titles, notes, translations) add prototypes
             taxonomies = {name: load(name, overlay_dir=overlay_dir) for name in TAXONOMY_ORDER}
         self.taxonomies = dict(taxonomies)
+        options = PrototypeOptions(
+            english_keywords=self.params.english_keywords,
+            language_keywords=self.params.language_keywords,
+            hidden=hidden_codes,
+        )
         all_prototypes = {
-            name: build_prototypes(taxonomy, TARGET_LEVELS[name])
+            name: build_prototypes(taxonomy, TARGET_LEVELS[name], options)
             for name, taxonomy in self.taxonomies.items()
         }
-        # Phrases in other languages (~1,000 per language) are embedded the first time a text
-        # in that language arrives, so English-only use never pays for fourteen languages.
+        # Phrases in other languages are embedded the first time a text in that language
+        # arrives, so English-only use never pays for every language.
         self._deferred: dict[str, dict[str, list[Prototype]]] = {}
         loaded: dict[str, list[Prototype]] = {}
         for name, protos in all_prototypes.items():
@@ -79,7 +106,7 @@ class Classifier:
         self._language_lock = threading.Lock()
         corpus = [p.text for protos in loaded.values() for p in protos]
         embedder.fit(corpus)
-        vectors = embedder.encode(corpus, kind="symmetric")
+        vectors = self.derived_vectors(corpus)
         self._matcher = CharacterMatcher(
             p.text for protos in all_prototypes.values() for p in protos
         )
@@ -94,6 +121,32 @@ class Classifier:
             start += len(protos)
         self._crosswalks = crosswalk_matrices(self.models)
 
+    # ----- vectors -----
+    def stored_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The stored side of every comparison: prototypes and examples."""
+        return self.embedder.encode(list(texts), kind="symmetric")
+
+    def derived_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Stored-side vectors of fixed texts (prototypes, starter examples): read from the
+        derived store when the classifier has one, else encoded (and then stored)."""
+        if self._derived is None:
+            return self.stored_vectors(texts)
+        return self._derived.get(list(texts), self.stored_vectors)
+
+    def encode_queries(
+        self, texts: list[str], languages: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        """Query vectors of prepared texts and the language each is taken to be in.
+
+        The embedder weighs itself per language (an ensemble leans on the member that reads
+        the text's language); a text with no language given is detected.
+        """
+        langs = [
+            (lang or "en")
+            for lang in (languages if languages is not None else detect_languages(texts))
+        ]
+        return self.embedder.encode(texts, kind="symmetric", languages=langs), langs
+
     # ----- set-up -----
     def prototype_languages(self) -> list[str]:
         """Languages with their own prototype phrases (loaded or still deferred)."""
@@ -103,14 +156,6 @@ class Classifier:
     def _with_spelling(self, model: TaxonomyModel) -> TaxonomyModel:
         model.lexical = self._matcher.vectors([p.text for p in model.prototypes])
         return model
-
-    def _lexical_weight(self, language: str) -> float:
-        """Weight of the character n-gram match for a text in ``language``."""
-        return self.params.lexical_weight[language_group(language, self.embedder.languages)]
-
-    def _knn_weight(self, language: str) -> float:
-        unread = language_group(language, self.embedder.languages) == "unread"
-        return self.params.unread_knn_weight if unread else self.params.knn_weight
 
     def prepare_languages(self, languages: Sequence[str]) -> None:
         """Embed the deferred prototypes of ``languages`` and add them to the models.
@@ -128,8 +173,7 @@ class Classifier:
                 name: [p for by_name in batches.values() for p in by_name.get(name, [])]
                 for name in self.models
             }
-            corpus = [p.text for protos in added.values() for p in protos]
-            vectors = self.embedder.encode(corpus, kind="symmetric")
+            vectors = self.derived_vectors([p.text for protos in added.values() for p in protos])
             start = 0
             for name, protos in added.items():
                 if protos:
@@ -143,29 +187,10 @@ class Classifier:
             for lang in batches:
                 del self._deferred[lang]
 
-    # ----- inputs -----
-    def _check_taxonomies(self, names: Sequence[str]) -> list[str]:
-        return check_taxonomies(names, self.models)
-
-    def encode_queries(
-        self, texts: list[str], languages: Sequence[str | None] | None = None
-    ) -> tuple[np.ndarray, list[str]]:
-        """Query vectors of prepared texts and the language each is taken to be in.
-
-        The embedder weighs its language-specific parts per text (an ensemble leans on the
-        member that reads the text's language), so ``queries @ stored.T`` is comparable
-        across languages.
-        """
-        langs = [
-            (lang or "en")
-            for lang in (languages if languages is not None else detect_languages(texts))
-        ]
-        return self.embedder.encode(texts, kind="symmetric", languages=langs), langs
-
     # ----- examples -----
     def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:
         """Codes rolled up to the predicted level ('10.11' -> '10'); unknown codes raise."""
-        model = self.models[self._check_taxonomies([taxonomy])[0]]
+        model = self.models[check_taxonomies([taxonomy], self.models)[0]]
         out = []
         for code in codes:
             try:
@@ -187,9 +212,9 @@ class Classifier:
     ) -> list[int]:
         """Add validated examples; the very next ``classify`` call uses them. Returns ids.
 
-        Vectors are the stored side: ``embedder.encode(texts, kind="symmetric")`` without
-        languages. With vectors, ``texts`` (one per vector) is what the evidence quotes."""
-        model = self.models[self._check_taxonomies([taxonomy])[0]]
+        Vectors must be the stored side (``stored_vectors``); ``texts`` (one per vector) is
+        what the evidence quotes."""
+        model = self.models[check_taxonomies([taxonomy], self.models)[0]]
         if isinstance(texts_or_vectors, np.ndarray):
             if texts_or_vectors.ndim != 2 or texts_or_vectors.shape[1] != self.embedder.dimension:
                 raise InvalidInput(
@@ -200,7 +225,7 @@ class Classifier:
             quoted = list(texts) if texts is not None else [""] * len(texts_or_vectors)
         else:
             quoted, _ = prepare_texts(texts_or_vectors, self.max_text_chars)
-            vectors = self.embedder.encode(quoted, kind="symmetric")
+            vectors = self.stored_vectors(quoted)
         if len(codes) != len(vectors) or len(quoted) != len(vectors):
             raise InvalidInput(
                 f"{len(codes)} code lists and {len(quoted)} texts for {len(vectors)} examples"
@@ -213,7 +238,27 @@ class Classifier:
     def remove_examples(self, ids: Sequence[int], taxonomy: str | None = None) -> int:
         """Forget examples by id (in one taxonomy or all); returns how many were removed."""
         names = [taxonomy] if taxonomy else list(self.models)
-        return sum(self.models[n].examples.remove(ids) for n in self._check_taxonomies(names))
+        return sum(
+            self.models[n].examples.remove(ids) for n in check_taxonomies(names, self.models)
+        )
+
+    def with_calibration(self, calibration: Calibration) -> Classifier:
+        """The same classifier (models and examples shared) under another calibration."""
+        clone = copy.copy(self)
+        clone.calibration = calibration
+        return clone
+
+    def fork(self) -> Classifier:
+        """An independent copy: its own example memories and deferred languages (prototype
+        vectors are shared, read-only), so examples added to it leave this one unchanged."""
+        clone = copy.copy(self)
+        clone.models = {
+            name: dataclasses.replace(model, examples=model.examples.copy())
+            for name, model in self.models.items()
+        }
+        clone._deferred = {lang: dict(by_name) for lang, by_name in self._deferred.items()}
+        clone._language_lock = threading.Lock()
+        return clone
 
     # ----- classification -----
     def gate(
@@ -243,8 +288,8 @@ class Classifier:
         """
         if top_k < 1:
             raise InvalidInput("top_k must be at least 1")
-        wanted = self._check_taxonomies(
-            list(self.models) if taxonomies is None else list(taxonomies)
+        wanted = check_taxonomies(
+            list(self.models) if taxonomies is None else list(taxonomies), self.models
         )
         prepared, warnings = prepare_texts(texts, self.max_text_chars)
         if not prepared:
@@ -252,13 +297,13 @@ class Classifier:
         queries, langs = self.encode_queries(prepared, languages)
         short = [len(_WORD.findall(t)) < self.params.min_words for t in prepared]
         results: list[dict[str, Prediction]] = [{} for _ in prepared]
+        codes = {n: m.codes for n, m in self.models.items()}
         for start in range(0, len(prepared), CHUNK):
             chunk = slice(start, start + CHUNK)
             scored = self.score(queries[chunk], langs[chunk], prepared[chunk])
             vague = self._unclassifiable(scored, short[chunk])
-            conflicts = crosswalk_conflicts(
-                scored, self._crosswalks, {n: m.codes for n, m in self.models.items()}
-            )
+            probabilities = {name: found.probability for name, found in scored.items()}
+            conflicts = crosswalk_conflicts(probabilities, self._crosswalks, codes)
             for name in wanted:
                 self._predictions(name, scored[name], top_k, vague, warnings[chunk],
                                   results[chunk], conflicts)  # fmt: skip
@@ -267,45 +312,31 @@ class Classifier:
     def score(
         self,
         queries: np.ndarray,
-        languages: list[str] | None = None,
-        texts: list[str] | None = None,
-    ) -> dict[str, dict[str, np.ndarray]]:
-        """Scores, probabilities and evidence indices of every taxonomy for query vectors.
+        languages: Sequence[str] | None = None,
+        texts: Sequence[str] | None = None,
+        *,
+        every_feature: bool = False,
+        calibration: Calibration | None = None,
+    ) -> Scores:
+        """The features, logits and probabilities of every taxonomy for query vectors.
 
         ``languages`` (one per query) hides prototypes written in other languages; without
-        it only the English prototypes count. ``texts`` adds the character n-gram match.
+        it only the English prototypes count. ``texts`` adds the character n-gram match, which
+        is computed only where its fitted weight is not zero unless ``every_feature`` (fitting).
+        ``calibration`` scores under other weights than the classifier's own (fitting).
         """
-        langs = languages if languages is not None else ["en"] * len(queries)
+        calibration = calibration or self.calibration
+        langs = list(languages) if languages is not None else ["en"] * len(queries)
         self.prepare_languages(langs)
-        lexical = np.array([self._lexical_weight(lang) for lang in langs], dtype=np.float32)
-        knn_weight = np.array([self._knn_weight(lang) for lang in langs], dtype=np.float32)
-        # n-grams of the texts that weigh them, computed once for the three taxonomies
-        spelled_rows = np.flatnonzero(lexical > 0) if texts is not None else np.array([], int)
-        text_grams = (
-            self._matcher.vectors([texts[row] for row in spelled_rows])
-            if len(spelled_rows)
-            else None
-        )
-        out: dict[str, dict[str, np.ndarray]] = {}
+        grams = None
+        out: Scores = {}
         for name in [n for n in TAXONOMY_ORDER if n in self.models]:
             model = self.models[name]
+            params = calibration.for_taxonomy(name)
             sims = queries @ model.vectors.T
             sims[:, -1] = -np.inf
             model.hide_foreign(sims, langs)
-            proto_score, best_column, proto_max = code_scores(
-                sims, model.pad, self.params.support_weight
-            )
-            if len(spelled_rows):
-                spelled = np.full((len(spelled_rows), sims.shape[1]), -np.inf, np.float32)
-                spelled[:, :-1] = self._matcher.similarities(text_grams, model.lexical)
-                model.hide_foreign(spelled, [langs[row] for row in spelled_rows])
-                # a convex mix keeps scores on one scale whatever the language's weight
-                share = (lexical[spelled_rows] / (1.0 + lexical[spelled_rows]))[:, None]
-                spelling = code_scores(spelled, model.pad, self.params.support_weight)[0]
-                proto_score = proto_score.copy()
-                proto_score[spelled_rows] = (1.0 - share) * proto_score[spelled_rows] + (
-                    share * spelling
-                )
+            proto, best_column, proto_max = code_scores(sims, model.pad, self.params.support_weight)
             # one snapshot for the votes and their evidence: a concurrent add/remove of
             # examples must not shift the neighbour rows explain.scored_code reads
             examples = model.examples.snapshot()
@@ -315,36 +346,47 @@ class Classifier:
                 self.params.knn_min_similarity,
                 self.params.example_prototype_similarity,
             )
-            combined = np.maximum(proto_score, example_best) + knn_weight[:, None] * votes
+            zeros = np.zeros_like(proto)
+            lexical = zeros
+            if texts is not None and (every_feature or params.weights.lexical > 0):
+                grams = grams if grams is not None else self._matcher.vectors(texts)
+                lexical = self._spelling(model, grams, langs)
+            crosswalk = zeros
             if name in self._crosswalks and "nace" in out:
-                combined = combined + self.params.crosswalk_weight.get(name, 0.0) * (
-                    out["nace"]["probability"] @ self._crosswalks[name]
-                )
-            params = self.calibration.for_taxonomy(name)
-            probability = np.exp(log_softmax(combined, params.temperature))
-            out[name] = {
-                "score": combined,
-                "probability": probability,
-                "best_similarity": proto_score.max(axis=1),
-                "best_row": model.pad[np.arange(len(model.codes))[None, :], best_column],
-                "proto_max": proto_max,
-                "neighbours": neighbours,
-                "neighbour_sims": neighbour_sims,
-                "examples": examples,  # the rows "neighbours" index
-            }
+                crosswalk = out["nace"].probability @ self._crosswalks[name]
+            head = zeros
+            if name in self.heads:
+                head = self.heads[name].log_probabilities(queries, model.codes)
+            features = Features(np.maximum(proto, example_best), lexical, votes, crosswalk, head)
+            logits = combine(features, params.weights, params.temperature)
+            out[name] = TaxonomyScore(
+                features=features,
+                logits=logits,
+                probability=np.exp(log_softmax(logits)),
+                best_similarity=proto.max(axis=1),
+                evidence_row=model.pad[np.arange(len(model.codes))[None, :], best_column],
+                evidence_similarity=proto_max,
+                neighbours=neighbours,
+                neighbour_similarity=neighbour_sims,
+                examples=examples,
+            )
         return out
 
-    def _doubt(self, name: str, scored: dict[str, np.ndarray], row: int) -> str | None:
+    def _spelling(self, model: TaxonomyModel, grams: object, langs: list[str]) -> np.ndarray:
+        spelled = np.full((len(langs), len(model.vectors)), -np.inf, np.float32)
+        spelled[:, :-1] = self._matcher.similarities(grams, model.lexical)
+        model.hide_foreign(spelled, langs)
+        return code_scores(spelled, model.pad, self.params.support_weight)[0]
+
+    def _doubt(self, name: str, scored: TaxonomyScore, row: int) -> str | None:
         params = self.calibration.for_taxonomy(name)
-        if scored["best_similarity"][row] < params.min_similarity:
+        if scored.best_similarity[row] < params.min_similarity:
             return f"text resembles no {name} code"
-        if scored["probability"][row].max() < params.abstain_probability:
+        if scored.probability[row].max() < params.abstain_probability:
             return f"text too generic for {name}: no code is clearly more likely"
         return None
 
-    def _unclassifiable(
-        self, scored: dict[str, dict[str, np.ndarray]], short: list[bool]
-    ) -> list[str | None]:
+    def _unclassifiable(self, scored: Scores, short: list[bool]) -> list[str | None]:
         """Text-level verdicts: too short, or vague for NACE (the most detailed taxonomy)."""
         verdicts: list[str | None] = []
         for row, too_short in enumerate(short):
@@ -359,7 +401,7 @@ class Classifier:
     def _predictions(
         self,
         name: str,
-        scored: dict[str, np.ndarray],
+        scored: TaxonomyScore,
         top_k: int,
         vague: list[str | None],
         warnings: list[list[str]],
@@ -367,7 +409,7 @@ class Classifier:
         conflicts: list[list[str]],
     ) -> None:
         model = self.models[name]
-        probability = scored["probability"]
+        probability = scored.probability
         k = min(top_k, len(model.codes))
         order = np.argsort(-probability, axis=1)[:, :k]
         for row in range(len(probability)):
@@ -375,7 +417,6 @@ class Classifier:
             doubt = vague[row] or self._doubt(name, scored, row)
             if doubt:
                 notes.append(f"not classifiable: {doubt}")
-            abstained = doubt is not None
             codes = [
                 scored_code(model, scored, row, int(col), rank, self.params.knn_min_similarity)
                 for rank, col in enumerate(order[row], start=1)
@@ -383,7 +424,7 @@ class Classifier:
             results[row][name] = Prediction(
                 taxonomy=name,
                 codes=codes,
-                abstained=abstained,
+                abstained=doubt is not None,
                 model_id=self.embedder.model_id,
                 taxonomy_version=model.taxonomy.version,
                 warnings=notes,

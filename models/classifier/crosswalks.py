@@ -7,7 +7,7 @@ economic section usually lands; it only nudges NABS scores, never decides them.
 
 from __future__ import annotations
 
-from typing import Any
+from taxonomies import Taxonomy
 
 NACE_SECTION_TO_NABS: dict[str, tuple[str, ...]] = {
     "A": ("08",),
@@ -43,7 +43,7 @@ NACE_DIVISION_TO_NABS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def nace_to_nabs(nace: Any, nabs_codes: list[str]) -> dict[str, list[str]]:
+def nace_to_nabs(nace: Taxonomy, nabs_codes: list[str]) -> dict[str, list[str]]:
     """NACE division -> NABS chapters (division mapping first, else its section's)."""
     mapping: dict[str, list[str]] = {}
     allowed = set(nabs_codes)
@@ -54,7 +54,7 @@ def nace_to_nabs(nace: Any, nabs_codes: list[str]) -> dict[str, list[str]]:
     return mapping
 
 
-def nace_to_ecosystems(ecosystems: Any, nace: Any) -> dict[str, list[str]]:
+def nace_to_ecosystems(ecosystems: Taxonomy, nace: Taxonomy) -> dict[str, list[str]]:
     """NACE division -> ecosystem ids, from the ecosystems' NACE composition."""
     from taxonomies.crosswalk import nace_ecosystems
 

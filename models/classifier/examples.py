@@ -101,6 +101,13 @@ class ExampleMemory:
     def __len__(self) -> int:
         return len(self._snapshot)
 
+    def copy(self) -> ExampleMemory:
+        """An independent memory holding the same examples."""
+        other = ExampleMemory(list(self.code_index), self.dimension)
+        with self._lock:
+            other._snapshot, other._next_id = self._snapshot, self._next_id  # immutable: shared
+        return other
+
     def add(
         self,
         vectors: np.ndarray,

@@ -5,27 +5,26 @@ from __future__ import annotations
 import numpy as np
 
 from models.classifier.results import Evidence, ScoredCode
+from models.classifier.score import TaxonomyScore
 from models.classifier.taxonomy_model import TaxonomyModel
 
 
 def scored_code(
     model: TaxonomyModel,
-    scored: dict[str, np.ndarray],
+    scored: TaxonomyScore,
     row: int,
     col: int,
     rank: int,
     min_example_similarity: float,
 ) -> ScoredCode:
     """One ranked code with its evidence: the nearest prototype, then validated examples."""
-    proto = model.prototypes[int(scored["best_row"][row, col])]
-    evidence = [
-        Evidence("prototype", proto.text, round(float(scored["proto_max"][row, col]), 4),
-                 proto.kind)
-    ]  # fmt: skip
-    examples = scored.get("examples", model.examples)  # the snapshot the votes used
-    for slot, example_row in enumerate(scored["neighbours"][row]):
+    proto = model.prototypes[int(scored.evidence_row[row, col])]
+    similarity = round(float(scored.evidence_similarity[row, col]), 4)
+    evidence = [Evidence("prototype", proto.text, similarity, proto.kind)]
+    examples = scored.examples  # the snapshot the votes used
+    for slot, example_row in enumerate(scored.neighbours[row]):
         if examples.labels[example_row, col] > 0:
-            sim = float(scored["neighbour_sims"][row, slot])
+            sim = float(scored.neighbour_similarity[row, slot])
             if sim >= min_example_similarity:
                 example_id = int(examples.ids[example_row])
                 # negative ids are the shipped starter examples, positive ones priority ids
@@ -34,8 +33,8 @@ def scored_code(
                                          source))  # fmt: skip
     return ScoredCode(
         code=model.codes[col],
-        probability=round(float(scored["probability"][row, col]), 6),
-        score=round(float(scored["score"][row, col]), 6),
+        probability=round(float(scored.probability[row, col]), 6),
+        score=round(float(scored.logits[row, col]), 6),
         rank=rank,
         rationale=tuple(evidence[:4]),
         title=model.taxonomy.codes[model.codes[col]].title,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+
+from taxonomies import Code, Taxonomy
 
 NOTE_KINDS_USED = ("includes", "also_includes")
 MAX_NOTE_ITEMS = 12
@@ -46,7 +47,7 @@ def note_items(note: str, limit: int = MAX_NOTE_ITEMS) -> list[str]:
     return items
 
 
-def _code_texts(code: Any, *, finer: bool) -> list[tuple[str, str]]:
+def _code_texts(code: Code, *, finer: bool, options: PrototypeOptions) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
     title = code.title.strip()
     texts.append(("child-title" if finer else "title", title))
@@ -55,9 +56,9 @@ def _code_texts(code: Any, *, finer: bool) -> list[tuple[str, str]]:
             texts.append((f"label:{language}", str(label)))
     if not finer and code.description:
         texts.append(("description", f"{title}: {code.description}"[:MAX_PROTOTYPE_CHARS]))
-    for keyword in code.keywords:
-        texts.append(("keyword", str(keyword)))
-    if not finer:
+    if options.english_keywords:
+        texts.extend(("keyword", str(keyword)) for keyword in code.keywords)
+    if not finer and options.language_keywords:
         for language, phrases in code.keywords_by_language.items():
             texts.extend((f"keyword:{language}", str(phrase)) for phrase in phrases)
     if finer:
@@ -69,18 +70,35 @@ def _code_texts(code: Any, *, finer: bool) -> list[tuple[str, str]]:
     return texts
 
 
-def build_prototypes(taxonomy: Any, level: str) -> list[Prototype]:
+@dataclass(frozen=True)
+class PrototypeOptions:
+    """Which texts become prototypes.
+
+    ``hidden`` codes (finer codes of a benchmark's held-out classes) give none, so none of their
+    phrases can be met as a prototype. The keyword phrases are the team's hand-written ones
+    (``code.keywords`` in English, ``taxonomies/data/keywords/<lang>.json`` in 14 languages).
+    """
+
+    english_keywords: bool = True
+    language_keywords: bool = True
+    hidden: frozenset[str] = frozenset()
+
+
+def build_prototypes(
+    taxonomy: Taxonomy, level: str, options: PrototypeOptions | None = None
+) -> list[Prototype]:
     """Prototypes of every code at ``level``, grouped by code in taxonomy order."""
+    options = options or PrototypeOptions()
     rank = {name: i for i, name in enumerate(taxonomy.levels)}
     target_rank = rank[level]
     by_code: dict[str, list[Prototype]] = {c.code: [] for c in taxonomy.at_level(level)}
     seen: dict[str, set[str]] = {code: set() for code in by_code}
     for code in taxonomy.codes.values():
         code_rank = rank.get(code.level, -1)
-        if code_rank < target_rank:
+        if code_rank < target_rank or code.code in options.hidden:
             continue
         target = code.code if code_rank == target_rank else taxonomy.roll_up(code.code, level)
-        for kind, text in _code_texts(code, finer=code_rank > target_rank):
+        for kind, text in _code_texts(code, finer=code_rank > target_rank, options=options):
             key = text.casefold().strip()
             if key and key not in seen[target]:
                 seen[target].add(key)

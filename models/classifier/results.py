@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class ScoredCode:
     rationale: tuple[Evidence, ...] = ()
     title: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """JSON form."""
         return asdict(self)
 
@@ -65,6 +64,6 @@ class Prediction:
         second = self.codes[1].probability if len(self.codes) > 1 else 0.0
         return self.codes[0].probability - second
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """JSON form."""
         return asdict(self)

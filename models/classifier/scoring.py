@@ -2,15 +2,16 @@
 
 Embeddings carry meaning but only in the languages their models read; character n-grams
 carry spelling, which is what a Finnish or Hungarian priority shares with phrases written in
-its own language (inflected forms share most of their n-grams). The classifier adds both.
+its own language (inflected forms share most of their n-grams). The classifier weighs both
+(fitted weights, see features.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 
 def code_scores(
@@ -43,11 +44,11 @@ class CharacterMatcher:
         )
         self._vectorizer.fit(list(corpus) or ["empty"])
 
-    def vectors(self, texts: Sequence[str]) -> Any:
+    def vectors(self, texts: Sequence[str]) -> csr_matrix:
         """Unit-length sparse n-gram vectors of ``texts``."""
         return self._vectorizer.transform(list(texts))
 
     @staticmethod
-    def similarities(text_vectors: Any, prototype_vectors: Any) -> np.ndarray:
+    def similarities(text_vectors: csr_matrix, prototype_vectors: csr_matrix) -> np.ndarray:
         """Dense (texts x prototypes) cosine similarities of two ``vectors`` results."""
         return np.asarray((text_vectors @ prototype_vectors.T).todense(), dtype=np.float32)

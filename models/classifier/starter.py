@@ -70,7 +70,7 @@ def add_starter_examples(classifier: Classifier, examples: list[StarterExample])
     """
     if not examples:
         return 0
-    vectors = classifier.embedder.encode([example.text for example in examples], kind="symmetric")
+    vectors = classifier.derived_vectors([example.text for example in examples])
     for name in classifier.models:
         rows = [i for i, example in enumerate(examples) if example.codes.get(name)]
         if rows:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from models.classifier.examples import ExampleMemory
 from models.classifier.prototypes import Prototype
+from taxonomies import Taxonomy
 
 TARGET_LEVELS = {"nace": "division", "nabs": "chapter", "ecosystem": "ecosystem"}
 ROLL_UP_LEVELS = {"nace": "section"}
@@ -19,7 +20,7 @@ class TaxonomyModel:
     """Prototype vectors of one taxonomy laid out per code, plus its validated examples."""
 
     name: str
-    taxonomy: Any
+    taxonomy: Taxonomy
     level: str
     codes: list[str]
     prototypes: list[Prototype]
@@ -31,7 +32,7 @@ class TaxonomyModel:
     # language of each prototype row ("" = every text); the padding row has its own marker
     languages: np.ndarray | None = None
     # sparse character n-gram vectors of the prototypes (set by the classifier)
-    lexical: Any = None
+    lexical: csr_matrix | None = None
 
     def hide_foreign(self, sims: np.ndarray, text_languages: list[str]) -> None:
         """Mask, in place, prototypes written in another language than each text's."""
@@ -48,7 +49,7 @@ class TaxonomyModel:
 
 def build_taxonomy_model(
     name: str,
-    taxonomy: Any,
+    taxonomy: Taxonomy,
     protos: list[Prototype],
     vectors: np.ndarray,
     *,

@@ -1,171 +1,199 @@
-"""Fit the classifier's calibration on labelled texts and choose gate thresholds.
+"""Fit the classifier's calibration on labelled texts and choose its gate thresholds.
 
 Two sources of labels:
 
 - reviewed labels in the store: ``observatory calibrate`` (``calibrate_from_reviews``) writes
   the user calibration into ``<data_dir>/calibration/<model>/``, which the classifier then
   prefers over the shipped one;
-- a GOLD.csv: ``python -m pipelines.classify.calibrate benchmarks/gold/gold_calib.csv
-  [--embedder ensemble] [--no-starter-examples] [--out DIR]`` writes the shipped default when
-  ``--out`` is omitted. Fit it on the calibration split: the dev split is the starter examples
-  (a dev text would find itself as a perfect neighbour) and the test split stays held out.
+- the shipped default: ``python -m pipelines.classify.fit_shipped`` fits it on several
+  distributions at once (the calibration gold split and the ``fit`` classes of every real-text
+  set), so the gate is chosen for the worst of them.
 
-Either way it fits one softmax temperature per taxonomy (NACE first: the others read its
-probabilities), sets the abstain thresholds and reports the gate thresholds reaching the
-target precision.
+Either way it fits, per taxonomy (NACE first: the others read its probabilities), the feature
+weights and temperature (gold NLL), the abstain thresholds, and the gate pair. Nothing is
+changed in place: each step returns a new ``Calibration``.
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import itertools
-import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Protocol
 
 import numpy as np
 
 from models.classifier import TAXONOMY_ORDER, Classifier, Prediction, gate
-from models.classifier.calibration import (
-    SHIPPED_DIR,
-    calibration_slug,
-    fit_temperature,
-    log_softmax,
-)
-from models.classifier.starter import (
-    STARTER_EXAMPLES,
-    StarterExample,
-    add_starter_examples,
-    read_starter_examples,
-)
+from models.classifier.calibration import Calibration, fit_weights, probabilities
+from models.classifier.starter import STARTER_EXAMPLES, StarterExample
 from observatory import artefacts
 from observatory.errors import InvalidInput
-from pipelines.classify.evaluation import GoldRow, read_gold
 
 log = logging.getLogger(__name__)
 
 # abstain when the best prototype similarity is below this share of the lowest one seen on
 # real priorities (gibberish and off-topic text sit far below)
 SIMILARITY_FLOOR_SHARE = 0.8
-# abstain below the top-1 probability that only this share of real priorities falls under
+# abstain below the top-1 probability that only this share of the fitting texts falls under
 ABSTAIN_QUANTILE = 3.0
 TARGET_PRECISION = 0.95
-# the least share of labels a fitted gate accepts on the texts it is fitted on
-COVERAGE_FLOOR = 0.55
+PROBABILITY_GRID = tuple(round(float(p), 2) for p in np.arange(0.3, 0.99, 0.02))
+MARGIN_GRID = tuple(round(float(m), 2) for m in np.arange(0.0, 0.9, 0.05))
 
 
-def _gold_matrix(rows: Sequence[GoldRow], name: str, codes: list[str]) -> np.ndarray:
+class Labelled(Protocol):
+    """A text with gold codes per taxonomy (``GoldRow``, ``LabelledText``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def codes(self) -> Mapping[str, Sequence[str]]: ...
+
+
+@dataclass(frozen=True)
+class FittedTaxonomy:
+    """What the fit found for one taxonomy."""
+
+    rows: int
+    temperature: float
+    weights: Mapping[str, float]
+    min_similarity: float
+    abstain_probability: float
+
+
+@dataclass(frozen=True)
+class GateCandidate:
+    """One (probability, margin) pair and what it does on each fitting set."""
+
+    probability: float
+    margin: float
+    coverage: float  # mean share accepted over the sets
+    precision: float  # the worst set's precision (1.0 when no set accepted anything)
+    per_set: Mapping[str, tuple[float, float | None]]  # set -> (coverage, precision)
+
+
+def gold_matrix(rows: Sequence[Labelled], name: str, codes: Sequence[str]) -> np.ndarray:
+    """(rows x codes) booleans: which codes are gold for each row."""
     column = {code: i for i, code in enumerate(codes)}
     gold = np.zeros((len(rows), len(codes)), dtype=bool)
     for r, row in enumerate(rows):
-        for code in row.codes.get(name, []):
-            gold[r, column[code]] = True
+        for code in row.codes.get(name, ()):
+            if code in column:
+                gold[r, column[code]] = True
     return gold
 
 
-def fit_calibration(classifier: Classifier, rows: Sequence[GoldRow]) -> dict[str, Any]:
-    """Fit temperatures and similarity floors in place; returns the fitted figures."""
+def fit_calibration(
+    classifier: Classifier,
+    rows: Sequence[Labelled],
+    *,
+    row_weight: np.ndarray | None = None,
+) -> tuple[Calibration, dict[str, FittedTaxonomy]]:
+    """A new calibration with weights, temperatures and abstain floors fitted on ``rows``.
+
+    ``row_weight`` (one per row) lets several sets count equally whatever their sizes.
+    """
     texts = [row.text for row in rows]
     queries, languages = classifier.encode_queries(texts, [row.language for row in rows])
-    all_scored = classifier.score(queries, languages, texts)
-    fitted: dict[str, Any] = {}
+    calibration = classifier.calibration
+    fitted: dict[str, FittedTaxonomy] = {}
     for name in [n for n in TAXONOMY_ORDER if n in classifier.models]:
-        model = classifier.models[name]
-        scored = all_scored[name]
-        gold = _gold_matrix(rows, name, model.codes)
+        scored = classifier.score(
+            queries, languages, texts, every_feature=True, calibration=calibration
+        )[name]
+        gold = gold_matrix(rows, name, classifier.models[name].codes)
         labelled = gold.any(axis=1)
         if not labelled.any():
             continue
-        params = classifier.calibration.for_taxonomy(name)
-        params.temperature = fit_temperature(scored["score"], gold)
-        params.min_similarity = round(
-            float(scored["best_similarity"][labelled].min()) * SIMILARITY_FLOOR_SHARE, 4
+        stacked = scored.features.stacked()
+        weights, temperature = fit_weights(
+            stacked[labelled], gold[labelled],
+            row_weight=None if row_weight is None else row_weight[labelled],
+        )  # fmt: skip
+        top = probabilities(stacked[labelled], weights, temperature).max(axis=1)
+        params = replace(
+            calibration.for_taxonomy(name),
+            weights=weights,
+            temperature=temperature,
+            min_similarity=round(
+                float(scored.best_similarity[labelled].min()) * SIMILARITY_FLOOR_SHARE, 4
+            ),
+            abstain_probability=round(float(np.percentile(top, ABSTAIN_QUANTILE)), 4),
         )
-        top_probability = np.exp(log_softmax(scored["score"][labelled], params.temperature)).max(
-            axis=1
-        )
-        params.abstain_probability = round(
-            float(np.percentile(top_probability, ABSTAIN_QUANTILE)), 4
-        )
-        fitted[name] = {
-            "temperature": params.temperature,
-            "min_similarity": params.min_similarity,
-            "abstain_probability": params.abstain_probability,
-        }
-    return fitted
+        calibration = calibration.replace({name: params})
+        fitted[name] = FittedTaxonomy(
+            int(labelled.sum()), temperature, weights.__dict__, params.min_similarity,
+            params.abstain_probability,
+        )  # fmt: skip
+    return calibration, fitted
 
 
-class GateCandidate(NamedTuple):
-    """One (probability, margin) pair and what it does on the fitting rows."""
-
-    coverage: float
-    precision: float
-    probability: float
-    margin: float
-
-
-def _try_gate(
-    pairs: Sequence[tuple[Prediction, bool]], probability: float, margin: float
+def _judge(
+    sets: Mapping[str, Sequence[tuple[Prediction, bool]]], probability: float, margin: float
 ) -> GateCandidate:
-    """Coverage and precision of one gate over (prediction, top code is right) pairs."""
-    accepted = [ok for prediction, ok in pairs if gate(prediction, probability, margin)]
-    precision = sum(accepted) / len(accepted) if accepted else 0.0
-    return GateCandidate(len(accepted) / len(pairs), precision, probability, margin)
+    per_set: dict[str, tuple[float, float | None]] = {}
+    for set_name, pairs in sets.items():
+        accepted = [ok for prediction, ok in pairs if gate(prediction, probability, margin)]
+        precision = sum(accepted) / len(accepted) if accepted else None
+        per_set[set_name] = (len(accepted) / len(pairs), precision)
+    judged = [p for _, p in per_set.values() if p is not None]
+    coverage = float(np.mean([c for c, _ in per_set.values()]))
+    return GateCandidate(probability, margin, coverage, min(judged, default=1.0), per_set)
 
 
 def choose_gate(
     classifier: Classifier,
-    rows: Sequence[GoldRow],
+    sets: Mapping[str, Sequence[Labelled]],
     target: float = TARGET_PRECISION,
-    coverage_floor: float = COVERAGE_FLOOR,
-) -> dict[str, Any]:
-    """Fit each taxonomy's gate in the classifier's calibration (in place); returns the figures.
+) -> tuple[Calibration, dict[str, GateCandidate]]:
+    """A new calibration whose gate, per taxonomy, keeps every set's precision >= ``target``.
 
-    Among the (probability, margin) pairs accepting at least ``coverage_floor`` of the rows,
-    take the most precise one (ties: more coverage). Precision first, because a gate chosen
-    for the most coverage at exactly the target lets through the uncertain tail, and on new
-    text that tail is where precision drops. When no pair reaches ``target`` above the floor,
-    the taxonomy gets the pair with the most coverage at ``target``, or none at all.
+    Among the (probability, margin) pairs whose worst set reaches ``target``, the one accepting
+    the most on average over the sets; a taxonomy where no pair reaches it gets no automatic
+    acceptance (probability 1.01).
     """
-    predictions = classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
-    grid = [
-        (round(float(p), 2), round(float(m), 2))
-        for p, m in itertools.product(np.arange(0.5, 0.99, 0.02), np.arange(0.0, 0.9, 0.05))
-    ]
-    chosen: dict[str, Any] = {}
+    predictions = {
+        set_name: classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
+        for set_name, rows in sets.items()
+    }
+    calibration = classifier.calibration
+    chosen: dict[str, GateCandidate] = {}
     for name in classifier.models:
-        pairs = [
-            (p[name], p[name].codes[0].code in row.codes[name])
-            for row, p in zip(rows, predictions, strict=True)
-            if row.codes.get(name) and p[name].codes
-        ]
-        if not pairs:
-            continue
-        reaching = [c for c in (_try_gate(pairs, p, m) for p, m in grid) if c.precision >= target]
-        above_floor = [c for c in reaching if c.coverage >= coverage_floor]
-        if above_floor:
-            best = max(above_floor, key=lambda c: (c.precision, c.coverage))
-        elif reaching:
-            best = max(reaching, key=lambda c: (c.coverage, c.precision))
-        else:
-            continue
-        params = classifier.calibration.for_taxonomy(name)
-        params.gate_probability, params.gate_margin = best.probability, best.margin
-        chosen[name] = {
-            "min_probability": best.probability,
-            "min_margin": best.margin,
-            "coverage": round(best.coverage, 4),
-            "precision": round(best.precision, 4),
+        labelled = {
+            set_name: [
+                (p[name], p[name].codes[0].code in row.codes[name])
+                for row, p in zip(sets[set_name], found, strict=True)
+                if row.codes.get(name) and p[name].codes
+            ]
+            for set_name, found in predictions.items()
         }
-    return chosen
+        labelled = {k: v for k, v in labelled.items() if v}
+        if not labelled:
+            continue
+        candidates = [_judge(labelled, p, m) for p, m in itertools.product(
+            PROBABILITY_GRID, MARGIN_GRID)]  # fmt: skip
+        reaching = [c for c in candidates if c.precision >= target]
+        best = (
+            max(reaching, key=lambda c: (c.coverage, c.precision))
+            if reaching
+            else GateCandidate(1.01, 1.0, 0.0, 1.0, {})
+        )
+        params = replace(
+            calibration.for_taxonomy(name), gate_probability=best.probability,
+            gate_margin=best.margin,
+        )  # fmt: skip
+        calibration = calibration.replace({name: params})
+        chosen[name] = best
+    return calibration, chosen
 
 
 def without_starter_texts(
-    rows: Sequence[GoldRow], starters: Sequence[StarterExample]
-) -> list[GoldRow]:
+    rows: Sequence[Labelled], starters: Sequence[StarterExample]
+) -> list[Labelled]:
     """``rows`` minus those whose text is a starter example: fitting on them would teach the
     classifier the confidence of a perfect neighbour, which new text never has."""
     known = {example.text for example in starters}
@@ -178,75 +206,53 @@ def without_starter_texts(
     return kept
 
 
-def fitting_record(classifier: Classifier) -> dict[str, Any]:
-    """What fitted temperatures depend on besides the model, for the calibration's config:
-    the classifier's parameters and fingerprints of the keywords and starter examples."""
+def gate_report(chosen: Mapping[str, GateCandidate]) -> dict[str, dict[str, object]]:
+    """JSON form of chosen gates."""
+    return {
+        name: {
+            "min_probability": c.probability,
+            "min_margin": c.margin,
+            "coverage": round(c.coverage, 4),
+            "precision": round(c.precision, 4),
+            "per_set": {
+                k: [round(v[0], 4), None if v[1] is None else round(v[1], 4)]
+                for k, v in c.per_set.items()
+            },
+        }
+        for name, c in chosen.items()
+    }
+
+
+def fitting_record(classifier: Classifier) -> dict[str, object]:
+    """What fitted weights depend on besides the model, for the calibration's config: the
+    classifier's parameters, the heads, and fingerprints of the keywords and starter examples."""
     keywords = {
         name: [
-            [
-                code.code,
-                list(code.keywords),
-                {k: list(v) for k, v in code.keywords_by_language.items()},
-            ]
+            [code.code, list(code.keywords),
+             {k: list(v) for k, v in code.keywords_by_language.items()}]
             for code in model.taxonomy
         ]
         for name, model in classifier.models.items()
-    }
+    }  # fmt: skip
     return {
-        "classifier_params": dataclasses.asdict(classifier.params),
+        "classifier_params": asdict(classifier.params),
         "keyword_fingerprint": artefacts.fingerprint(keywords),
         "starter_fingerprint": artefacts.file_fingerprint(STARTER_EXAMPLES),
-    }
+        "heads": {name: dict(head.metadata).get("built", "") for name, head in
+                  classifier.heads.items()},
+    }  # fmt: skip
 
 
-def save_calibration(classifier: Classifier, folder: Path, metadata: dict[str, Any]) -> None:
-    """Write the classifier's fitted calibration, with how it was fitted, into ``folder``."""
-    classifier.calibration.metadata = {**metadata, **fitting_record(classifier)}
-    classifier.calibration.save(
+def save_calibration(
+    classifier: Classifier,
+    calibration: Calibration,
+    folder: Path,
+    metadata: Mapping[str, object],
+) -> None:
+    """Write ``calibration`` (fitted for ``classifier``) and how it was fitted into ``folder``."""
+    record = {**dict(metadata), **fitting_record(classifier)}
+    calibration.replace(metadata=record).save(  # type: ignore[arg-type]
         folder,
         dimension=classifier.embedder.dimension,
         taxonomy_versions={n: m.taxonomy.version for n, m in classifier.models.items()},
     )
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command-line entry point."""
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from models.classifier.calibration import Calibration
-    from models.embedders import create_embedder
-    from observatory.settings import load_settings
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", type=Path)
-    parser.add_argument("--embedder", default="ensemble")
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--no-starter-examples", dest="starter", action="store_false")
-    args = parser.parse_args(argv)
-    settings = load_settings()
-    embedder = create_embedder(args.embedder, cache_dir=settings.cache_dir)
-    classifier = Classifier(embedder, calibration=Calibration(embedder.model_id))
-    rows, _ = read_gold(args.gold, classifier)
-    if args.starter:
-        starters = read_starter_examples()
-        add_starter_examples(classifier, starters)
-        rows = without_starter_texts(rows, starters)
-    fitted = fit_calibration(classifier, rows)
-    chosen_gate = choose_gate(classifier, rows)
-    out = args.out or SHIPPED_DIR / calibration_slug(embedder.model_id)
-    save_calibration(
-        classifier,
-        out,
-        {
-            "fitted_on": args.gold.name,
-            "rows": len(rows),
-            "starter_examples": args.starter,
-            "gate": chosen_gate,
-        },
-    )
-    print(json.dumps({"calibration": str(out), "fitted": fitted, "gate": chosen_gate}, indent=2))
-
-
-if __name__ == "__main__":
-    main()

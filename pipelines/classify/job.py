@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.classifier import Classifier
-from models.classifier.results import Prediction
+from models.classifier.results import Evidence, Prediction
 from observatory import __version__
 from observatory.domain import TAXONOMY_NAMES, LabelCreate, LabelSource, LabelStatus
 from observatory.errors import InvalidInput
@@ -32,6 +32,10 @@ from observatory.store import Store
 from observatory.store.audit import record_audit
 from observatory.store.labels import add_labels, current_labels, retire_labels
 from observatory.store.tables import LabelRow, PriorityRow, StrategyRow
+from pipelines.classify.factory import classifier_from_settings
+
+# re-exported for the interfaces that import it from here (the CLI moves to cli/)
+__all__ = ["classifier_from_settings", "classify_priorities", "seed_examples"]
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +61,7 @@ class ClassifyReport:
 
 def model_version(classifier: Classifier) -> str:
     """Version stamp of the labels: package version plus a digest of the calibration."""
-    calibration = getattr(classifier, "calibration", None)
-    payload = repr(getattr(calibration, "__dict__", calibration)).encode()
+    payload = repr(classifier.calibration).encode()
     return f"{__version__}+{hashlib.sha256(payload).hexdigest()[:8]}"
 
 
@@ -213,7 +216,7 @@ def _store_prediction(
     report.queued[taxonomy] = report.queued.get(taxonomy, 0) + 1
 
 
-def evidence_dict(evidence: Any) -> dict[str, Any]:
+def evidence_dict(evidence: Evidence) -> dict[str, object]:
     """JSON form of one piece of rationale."""
     return {
         "kind": evidence.kind,
@@ -269,32 +272,3 @@ def reviewed_example(store: Store, priority_id: int, taxonomy: str) -> tuple[str
         if not codes or not found:
             return None
         return priority_text(found[0]), codes
-
-
-def classifier_from_settings(
-    settings: Settings, *, backend: str | None = None, for_fitting: bool = False
-) -> Classifier:
-    """The configured classifier over the taxonomies as served (imported overlays included).
-
-    Its calibration is the one refitted from reviews when ``observatory calibrate`` wrote one,
-    else the shipped one; ``for_fitting`` starts from default temperatures instead.
-    """
-    from models.classifier.calibration import Calibration
-    from models.classifier.starter import add_starter_examples, read_starter_examples
-    from models.embedders import embedder_from_settings
-    from observatory.taxonomy_service import load_taxonomy
-    from pipelines.classify.user_calibration import user_calibration
-
-    embedder = embedder_from_settings(settings, backend=backend)
-    served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
-    chosen = (
-        Calibration(embedder.model_id)
-        if for_fitting
-        else user_calibration(settings, embedder.model_id)  # reviews beat the shipped default
-    )
-    classifier = Classifier(
-        embedder, served, calibration=chosen, max_text_chars=settings.max_text_chars
-    )
-    if settings.starter_examples:
-        add_starter_examples(classifier, read_starter_examples())
-    return classifier

@@ -9,23 +9,29 @@ the temperatures would learn a confidence the model does not have on unseen text
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any
+from dataclasses import asdict
 
 from sqlalchemy import func, select
 
 from models.classifier import Classifier
-from models.classifier.calibration import Calibration, calibration_slug
-from observatory import artefacts
 from observatory.errors import InvalidInput
 from observatory.settings import Settings
 from observatory.store import Store
 from observatory.store.tables import LabelRow
-from pipelines.classify.calibrate import choose_gate, fit_calibration, save_calibration
+from pipelines.classify.calibrate import (
+    choose_gate,
+    fit_calibration,
+    gate_report,
+    save_calibration,
+)
 from pipelines.classify.evaluation import GoldRow
+from pipelines.classify.factory import (
+    classifier_from_settings,
+    user_calibration,
+    user_calibration_dir,
+)
 from pipelines.classify.job import (
     REVIEWED_SOURCES,
-    classifier_from_settings,
     priority_text,
     reviewed_codes,
     select_priorities,
@@ -33,21 +39,10 @@ from pipelines.classify.job import (
 
 log = logging.getLogger(__name__)
 
+# ``user_calibration`` and its folder live in the factory; re-exported for existing callers
+__all__ = ["calibrate_from_reviews", "user_calibration", "user_calibration_dir"]
+
 MIN_REVIEWED_PRIORITIES = 30
-
-
-def user_calibration_dir(settings: Settings, model_id: str) -> Path:
-    """Where the calibration refitted from reviews lives for ``model_id``."""
-    return Path(settings.data_dir) / "calibration" / calibration_slug(model_id)
-
-
-def user_calibration(settings: Settings, model_id: str) -> Calibration | None:
-    """The refitted calibration of ``model_id``, when ``observatory calibrate`` wrote one."""
-    folder = user_calibration_dir(settings, model_id)
-    if not artefacts.has_config(folder):
-        return None
-    log.info("using the calibration refitted from reviews in %s", folder)
-    return Calibration.load(folder, model_id=model_id)
 
 
 def count_reviewed_priorities(store: Store) -> int:
@@ -88,7 +83,7 @@ def calibrate_from_reviews(
     *,
     min_priorities: int = MIN_REVIEWED_PRIORITIES,
     dry_run: bool = False,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Fit temperatures and abstain thresholds on reviewed labels; save unless ``dry_run``.
 
     Returns the figures: rows per taxonomy, fitted parameters, the suggested gate and where
@@ -106,12 +101,17 @@ def calibrate_from_reviews(
     per_taxonomy = {
         name: sum(1 for row in rows if row.codes.get(name)) for name in classifier.models
     }
-    fitted = fit_calibration(classifier, rows)
-    suggested_gate = choose_gate(classifier, rows)
+    calibration, fitted = fit_calibration(classifier, rows)
+    calibration, gates = choose_gate(classifier.with_calibration(calibration), {"reviews": rows})
+    suggested_gate = {
+        name: {k: v for k, v in figures.items() if k != "per_set"}
+        for name, figures in gate_report(gates).items()
+        if gates[name].probability <= 1.0
+    }
     folder = user_calibration_dir(settings, embedder.model_id)
     if not dry_run:
         save_calibration(
-            classifier, folder,
+            classifier, calibration, folder,
             {"fitted_on": "reviewed labels", "rows": len(rows),
              "rows_per_taxonomy": per_taxonomy, "gate": suggested_gate},
         )  # fmt: skip
@@ -119,7 +119,7 @@ def calibrate_from_reviews(
         "model_id": embedder.model_id,
         "priorities": len(rows),
         "rows_per_taxonomy": per_taxonomy,
-        "fitted": fitted,
+        "fitted": {name: asdict(figures) for name, figures in fitted.items()},
         "gate": suggested_gate,
         "calibration": None if dry_run else str(folder),
     }

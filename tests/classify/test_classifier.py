@@ -17,6 +17,7 @@ from models.classifier import (
 from observatory.errors import InvalidInput, NotFound
 
 DAIRY = "Manufacture of dairy products and cheese"
+SHIPPED_MODELS = ("all-MiniLM-L6-v2",)
 HEALTH = "hospitals and e-health"
 
 
@@ -55,32 +56,32 @@ def test_batches_give_the_same_answer_as_single_texts(classifier: Classifier) ->
 
 
 def test_added_examples_change_the_next_prediction(classifier: Classifier) -> None:
+    own = classifier.fork()  # examples added here leave the session's classifier unchanged
     text = "Sensor networks for smart buildings"
-    before = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
+    before = own.classify([text], taxonomies=("nace",))[0]["nace"]
     # a validated example saying such texts belong elsewhere (real estate, division 68)
     target = "68" if before.codes[0].code != "68" else "43"
-    ids = classifier.add_examples(["Smart building sensor networks"], "nace", [[target]])
-    try:
-        after = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
-        assert after.codes[0].code == target
-        assert any(e.kind == "example" for e in after.codes[0].rationale)
-    finally:
-        assert classifier.remove_examples(ids) == 1
-    restored = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
+    ids = own.add_examples(["Smart building sensor networks"], "nace", [[target]])
+    after = own.classify([text], taxonomies=("nace",))[0]["nace"]
+    assert after.codes[0].code == target
+    assert any(e.kind == "example" for e in after.codes[0].rationale)
+    untouched = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
+    assert untouched.codes[0].code == before.codes[0].code
+    assert own.remove_examples(ids) == 1
+    restored = own.classify([text], taxonomies=("nace",))[0]["nace"]
     assert restored.codes[0].code == before.codes[0].code
 
 
-def test_examples_accept_vectors_and_fine_codes(classifier: Classifier, embedder) -> None:
-    vectors = embedder.encode(["Cheese dairies in mountain valleys"])
-    ids = classifier.add_examples(vectors, "nace", ["10.51"])
-    try:
-        model = classifier.models["nace"]
-        row = list(model.examples.ids).index(ids[0])
-        assert model.examples.labels[row, model.codes.index("10")] == 1.0
-    finally:
-        classifier.remove_examples(ids, "nace")
+def test_examples_accept_vectors_and_fine_codes(classifier: Classifier) -> None:
+    own = classifier.fork()
+    vectors = own.stored_vectors(["Cheese dairies in mountain valleys"])
+    ids = own.add_examples(vectors, "nace", ["10.51"])
+    model = own.models["nace"]
+    row = list(model.examples.ids).index(ids[0])
+    assert model.examples.labels[row, model.codes.index("10")] == 1.0
+    assert len(classifier.models["nace"].examples) == len(model.examples) - 1
     with pytest.raises(NotFound, match="00"):
-        classifier.add_examples(["x y z"], "nace", ["00"])
+        own.add_examples(["x y z"], "nace", ["00"])
 
 
 @pytest.mark.parametrize("text", ["xqzt blorf wuggle frim", "Priority 3", "lorem ipsum dolor sit"])
@@ -147,16 +148,21 @@ def test_ensemble_routes_languages_and_reads_french(embedder, use_embedder) -> N
     assert multilingual.classify([french])[0]["ecosystem"].codes[0].code == "health"
 
 
-def test_shipped_calibrations_were_fitted_on_the_calibration_split() -> None:
+def test_shipped_calibrations_were_fitted_on_several_distributions() -> None:
     from models.classifier import shipped_calibration
 
-    for model_id in ("all-MiniLM-L6-v2", "use-multilingual-v3"):
+    for model_id in SHIPPED_MODELS:
         calibration = shipped_calibration(model_id)
-        # not the dev split (the starter examples) nor the held-out test split
-        assert calibration.metadata["fitted_on"] == "gold_calib.csv"
+        # the calibration gold split and real-text sets; never the dev split (the starter
+        # examples) nor the held-out test split
+        fitted_on = calibration.metadata["fitted_on"]
+        assert "gold-calib" in fitted_on and "notes-en" in fitted_on
+        assert not {"gold-dev", "gold-test"} & set(fitted_on)
         assert calibration.metadata["starter_examples"] is True
         assert set(calibration.taxonomies) == {"nace", "nabs", "ecosystem"}
-        assert all(0.001 < p.temperature < 1.0 for p in calibration.taxonomies.values())
+        for params in calibration.taxonomies.values():
+            assert 0.0 < params.temperature < 1.0
+            assert sum(params.weights.as_array()) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_phrases_in_another_language_only_meet_texts_in_that_language(embedder) -> None:
@@ -197,13 +203,13 @@ def test_conflicting_taxonomies_block_auto_acceptance() -> None:
 
     # NACE division 10 maps to agri-food only; a text whose ecosystem came out as "digital"
     # is inconsistent, one whose ecosystem is agri-food is not
-    scored = {
-        "nace": {"probability": np.array([[0.9, 0.1], [0.9, 0.1]])},
-        "ecosystem": {"probability": np.array([[0.8, 0.2], [0.2, 0.8]])},
+    probabilities = {
+        "nace": np.array([[0.9, 0.1], [0.9, 0.1]]),
+        "ecosystem": np.array([[0.8, 0.2], [0.2, 0.8]]),
     }
     crosswalks = {"ecosystem": np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)}
     codes = {"nace": ["10", "62"], "ecosystem": ["agri-food", "digital"]}
-    notes = crosswalk_conflicts(scored, crosswalks, codes)
+    notes = crosswalk_conflicts(probabilities, crosswalks, codes)
     assert notes == [[], ["ecosystem digital does not fit NACE 10"]]
     confident = ScoredCode("10", 0.99, 1.0, 1)
     base = {"taxonomy": "nace", "codes": [confident], "abstained": False, "model_id": "m",
@@ -222,21 +228,36 @@ def test_gate_thresholds_prefer_explicit_then_fitted_then_defaults() -> None:
 
 
 def test_each_taxonomy_is_gated_by_its_own_fitted_thresholds(classifier: Classifier) -> None:
+    from dataclasses import replace
+
     prediction = classifier.classify([DAIRY])[0]
     nace, nabs = prediction["nace"], prediction["nabs"]
-    saved = {n: classifier.calibration.for_taxonomy(n) for n in ("nace", "nabs")}
-    try:
-        # a gate nothing can pass for NACE, one everything passes for NABS
-        classifier.calibration.taxonomies["nace"] = TaxonomyCalibration(
-            saved["nace"].temperature, gate_probability=1.0, gate_margin=1.0
-        )
-        classifier.calibration.taxonomies["nabs"] = TaxonomyCalibration(
-            saved["nabs"].temperature, gate_probability=0.0, gate_margin=0.0
-        )
-        assert not classifier.gate(nace)
-        assert classifier.gate(nabs) is (not nabs.abstained and not nabs.conflicts)
-        # settings (explicit thresholds) override both
-        assert classifier.gate(nace, 0.0, 0.0) is (not nace.abstained and not nace.conflicts)
-        assert not classifier.gate(nabs, 1.0, 1.0)
-    finally:
-        classifier.calibration.taxonomies.update(saved)
+    shipped = classifier.calibration
+    # a gate nothing can pass for NACE, one everything passes for NABS
+    strict = replace(shipped.for_taxonomy("nace"), gate_probability=1.0, gate_margin=1.0)
+    lenient = replace(shipped.for_taxonomy("nabs"), gate_probability=0.0, gate_margin=0.0)
+    own = classifier.with_calibration(shipped.replace({"nace": strict, "nabs": lenient}))
+    assert not own.gate(nace)
+    assert own.gate(nabs) is (not nabs.abstained and not nabs.conflicts)
+    # settings (explicit thresholds) override both
+    assert own.gate(nace, 0.0, 0.0) is (not nace.abstained and not nace.conflicts)
+    assert not own.gate(nabs, 1.0, 1.0)
+    # the session's classifier and its calibration are unchanged
+    assert classifier.calibration is shipped and shipped.for_taxonomy("nace") != strict
+
+
+def test_score_is_typed_and_combined_once(classifier: Classifier) -> None:
+    from models.classifier.features import FEATURE_NAMES, combine
+
+    queries, languages = classifier.encode_queries([DAIRY, HEALTH], ["en", "en"])
+    scored = classifier.score(queries, languages, [DAIRY, HEALTH], every_feature=True)
+    nace = scored["nace"]
+    assert nace.features.stacked().shape == (2, len(classifier.models["nace"].codes),
+                                              len(FEATURE_NAMES))  # fmt: skip
+    params = classifier.calibration.for_taxonomy("nace")
+    np.testing.assert_allclose(
+        nace.logits, combine(nace.features, params.weights, params.temperature), rtol=1e-5
+    )
+    np.testing.assert_allclose(nace.probability.sum(axis=1), 1.0, rtol=1e-5)
+    # NABS reads the NACE prediction through the crosswalk
+    assert scored["nabs"].features.crosswalk.max() > 0

@@ -124,10 +124,10 @@ def test_reviewed_labels_become_classifier_examples(small_store, classifier):
                 )
             ],
         )
-    try:
-        assert seed_examples(small_store, classifier) == 1
-    finally:
-        classifier.remove_examples([pid], "ecosystem")
+    own = classifier.fork()
+    assert seed_examples(small_store, own) == 1
+    assert len(own.models["ecosystem"].examples) == 1
+    assert len(classifier.models["ecosystem"].examples) == 0
 
 
 def test_cli_requires_a_selection() -> None:

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from cli import build_cli
 from models.classifier import Calibration, Classifier, TaxonomyCalibration, gate
-from models.classifier.calibration import fit_temperature, log_softmax
+from models.classifier.calibration import fit_weights
+from models.classifier.features import FEATURE_NAMES, ScoreWeights, log_softmax
 from observatory.errors import ConfigurationError, UnprocessableFile
 from pipelines.classify.calibrate import choose_gate
 from pipelines.classify.evaluation import evaluate_classification, read_gold
@@ -125,57 +126,58 @@ def test_classify_text_command(cli_env: dict[str, str]) -> None:
     assert "auto_accept" in payload["nace"]
 
 
-def test_temperature_fit_recovers_the_true_temperature() -> None:
+def test_weight_fit_recovers_the_true_weights_and_temperature() -> None:
     rng = np.random.default_rng(3)
-    scores = rng.normal(0.4, 0.1, size=(4000, 12))
-    probabilities = np.exp(log_softmax(scores, 0.05))
+    stacked = rng.normal(0.4, 0.1, size=(4000, 12, len(FEATURE_NAMES)))
+    stacked[:, :, FEATURE_NAMES.index("head")] = 0.0  # an absent feature gets no weight
+    true = np.array([0.6, 0.3, 0.1, 0.0, 0.0])
+    probabilities = np.exp(log_softmax(stacked @ true / 0.05))
     labels = np.array([rng.choice(12, p=p) for p in probabilities])
-    gold = np.zeros_like(scores, dtype=bool)
+    gold = np.zeros(stacked.shape[:2], dtype=bool)
     gold[np.arange(len(labels)), labels] = True
-    assert fit_temperature(scores, gold) == pytest.approx(0.05, rel=0.15)
+    weights, temperature = fit_weights(stacked, gold)
+    assert temperature == pytest.approx(0.05, rel=0.2)
+    np.testing.assert_allclose(weights.as_array()[:3], true[:3], atol=0.08)
+    assert weights.head == 0.0
 
 
 def test_calibration_round_trip_and_refusal(tmp_path: Path) -> None:
-    calibration = Calibration("model-a")
-    calibration.for_taxonomy("nace").temperature = 0.042
+    nace = TaxonomyCalibration(temperature=0.042, weights=ScoreWeights(0.5, 0.1, 0.2, 0.0, 0.2))
+    calibration = Calibration("model-a").replace({"nace": nace})
+    assert Calibration("model-a").for_taxonomy("nace") == TaxonomyCalibration()  # pure lookup
     calibration.save(tmp_path, dimension=384, taxonomy_versions={"nace": "2"})
     loaded = Calibration.load(tmp_path, model_id="model-a")
-    assert loaded.for_taxonomy("nace").temperature == 0.042
+    assert loaded.for_taxonomy("nace") == nace
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["dimension"] == 384 and config["package_version"] and config["built"]
     with pytest.raises(ConfigurationError, match="model-a"):
         Calibration.load(tmp_path, model_id="model-b")
 
 
-def test_chosen_gate_is_the_most_precise_above_the_coverage_floor(
-    classifier: Classifier, tmp_path: Path
-) -> None:
+def test_chosen_gate_keeps_every_set_precise(classifier: Classifier, tmp_path: Path) -> None:
     gold = write_gold(tmp_path / "gold.csv", ROWS)
     rows, _ = read_gold(gold, classifier)
-    saved = {n: classifier.calibration.for_taxonomy(n) for n in classifier.models}
-    try:
-        classifier.calibration.taxonomies = {
-            n: TaxonomyCalibration(p.temperature, p.abstain_probability, p.min_similarity)
-            for n, p in saved.items()
-        }
-        chosen = choose_gate(classifier, rows, target=0.5, coverage_floor=0.5)
-        predictions = classifier.classify([r.text for r in rows])
-        for name, figures in chosen.items():
+    sets = {"first": rows[:2], "second": rows[2:]}
+    calibration, chosen = choose_gate(classifier, sets, target=0.5)
+    assert calibration is not classifier.calibration  # a new object; the old one is unchanged
+    own = classifier.with_calibration(calibration)
+    for set_name, set_rows in sets.items():
+        predictions = classifier.classify([r.text for r in set_rows])
+        for name, candidate in chosen.items():
             pairs = [
                 (p[name], p[name].codes[0].code in r.codes[name])
-                for r, p in zip(rows, predictions, strict=True)
+                for r, p in zip(set_rows, predictions, strict=True)
                 if r.codes.get(name)
             ]
-            accepted = [
-                ok for p, ok in pairs if gate(p, figures["min_probability"], figures["min_margin"])
-            ]
-            assert figures["coverage"] == pytest.approx(len(accepted) / len(pairs), abs=1e-4)
-            assert figures["coverage"] >= 0.5
-            assert figures["precision"] == pytest.approx(np.mean(accepted), abs=1e-4)
-            params = classifier.calibration.for_taxonomy(name)
-            assert params.gate_probability == figures["min_probability"]
-            assert classifier.gate(predictions[0][name]) == gate(
-                predictions[0][name], figures["min_probability"], figures["min_margin"]
+            if not pairs:
+                continue
+            accepted = [ok for p, ok in pairs if gate(p, candidate.probability, candidate.margin)]
+            coverage, precision = candidate.per_set[set_name]
+            assert coverage == pytest.approx(len(accepted) / len(pairs), abs=1e-4)
+            if accepted:
+                assert precision == pytest.approx(np.mean(accepted)) and precision >= 0.5
+            params = calibration.for_taxonomy(name)
+            assert params.gate_probability == candidate.probability
+            assert own.gate(predictions[0][name]) == gate(
+                predictions[0][name], candidate.probability, candidate.margin
             )
-    finally:
-        classifier.calibration.taxonomies = saved

@@ -39,19 +39,18 @@ def test_starter_examples_vote_and_quote_their_text(classifier: Classifier) -> N
         StarterExample("s2", "Offshore wind farms and grid connection", "en",
                        {"nace": ["35"]}),
     ]  # fmt: skip
-    assert add_starter_examples(classifier, examples) == 2
-    try:
-        assert len(classifier.models["nace"].examples) == 2
-        assert len(classifier.models["ecosystem"].examples) == 1
-        assert len(classifier.models["nabs"].examples) == 0
-        nace = classifier.classify(["Cheese making and dairy processing"])[0]["nace"]
-        top = nace.codes[0]
-        assert top.code == "10"
-        quoted = [e for e in top.rationale if e.kind == "example"]
-        assert quoted and quoted[0].source == "starter"
-        assert quoted[0].text == examples[0].text
-    finally:
-        assert classifier.remove_examples([-1, -2]) == 3
+    own = classifier.fork()  # the session's classifier stays without them
+    assert add_starter_examples(own, examples) == 2
+    assert len(own.models["nace"].examples) == 2
+    assert len(own.models["ecosystem"].examples) == 1
+    assert len(own.models["nabs"].examples) == 0
+    nace = own.classify(["Cheese making and dairy processing"])[0]["nace"]
+    top = nace.codes[0]
+    assert top.code == "10"
+    quoted = [e for e in top.rationale if e.kind == "example"]
+    assert quoted and quoted[0].source == "starter"
+    assert quoted[0].text == examples[0].text
+    assert own.remove_examples([-1, -2]) == 3
 
 
 def test_a_loose_example_votes_but_only_a_near_duplicate_acts_as_a_prototype(
@@ -61,18 +60,14 @@ def test_a_loose_example_votes_but_only_a_near_duplicate_acts_as_a_prototype(
     before = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
     wrong = "87"  # residential care: no prototype of it is anywhere near this text
     assert before.codes[0].code != wrong
-    ids = classifier.add_examples(["Digital twins for airport operations"], "nace", [[wrong]])
-    try:
-        loose = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
-        assert loose.codes[0].code == before.codes[0].code  # a vote, not a takeover
-    finally:
-        classifier.remove_examples(ids)
-    ids = classifier.add_examples([text], "nace", [[wrong]])
-    try:
-        same = classifier.classify([text], taxonomies=("nace",))[0]["nace"]
-        assert same.codes[0].code == wrong  # the reviewer's word on this very text wins
-    finally:
-        classifier.remove_examples(ids)
+    loose_example = classifier.fork()
+    loose_example.add_examples(["Digital twins for airport operations"], "nace", [[wrong]])
+    loose = loose_example.classify([text], taxonomies=("nace",))[0]["nace"]
+    assert loose.codes[0].code == before.codes[0].code  # a vote, not a takeover
+    duplicate = classifier.fork()
+    duplicate.add_examples([text], "nace", [[wrong]])
+    same = duplicate.classify([text], taxonomies=("nace",))[0]["nace"]
+    assert same.codes[0].code == wrong  # the reviewer's word on this very text wins
 
 
 def test_fitting_rows_that_are_starter_texts_are_left_out() -> None:

@@ -1,0 +1,137 @@
+"""A linear head over embeddings: multinomial logistic regression fitted on labelled phrases.
+
+Prototypes say what a code's official texts look like; a head learns from thousands of real
+activity phrases (Eurostat's "includes" items in eight languages, ISTAT's and GUS's notes, the
+starter examples) which directions of the embedding space separate codes. It ships as numbers:
+``head.npz`` (coefficients, intercepts, the codes they belong to) and ``config.json`` (model
+id, dimension, taxonomy, training rows and classes, time, version), one folder per taxonomy
+under ``data/heads/<model>/``. A head fitted for another model or width is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+
+from models.classifier.features import log_softmax
+from observatory.errors import ConfigurationError
+
+HEADS_DIR = Path(__file__).resolve().parent / "data" / "heads"
+# a code the head never saw in training gets this log-probability (about e^-12): it still
+# competes through the other features, but the head says nothing for it
+UNSEEN_LOG_PROBABILITY = -12.0
+# L2 strength of the logistic regression (sklearn's C); 1.0 is its default, and on the notes'
+# fit classes C in 0.3-3 changed NACE top-1 by under a point
+REGULARISATION_C = 1.0
+MAX_ITERATIONS = 500
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """Coefficients of one taxonomy's head: ``codes`` x ``dimension`` plus intercepts."""
+
+    taxonomy: str
+    model_id: str
+    codes: tuple[str, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+    metadata: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def dimension(self) -> int:
+        """Width of the vectors it reads."""
+        return int(self.coef.shape[1])
+
+    def log_probabilities(self, vectors: np.ndarray, codes: Sequence[str]) -> np.ndarray:
+        """(texts x ``codes``) log-probabilities; codes the head never saw get a floor."""
+        if vectors.shape[1] != self.dimension:
+            raise ConfigurationError(
+                f"head of {self.taxonomy} reads {self.dimension}-d vectors, got {vectors.shape[1]}"
+            )
+        logp = log_softmax(vectors @ self.coef.T + self.intercept)
+        out = np.full((len(vectors), len(codes)), UNSEEN_LOG_PROBABILITY, dtype=np.float32)
+        column = {code: i for i, code in enumerate(codes)}
+        for i, code in enumerate(self.codes):
+            if code in column:
+                out[:, column[code]] = np.maximum(logp[:, i], UNSEEN_LOG_PROBABILITY)
+        return out
+
+    def save(self, folder: Path) -> None:
+        """Write ``head.npz`` and ``config.json`` into ``folder``."""
+        from models.index.base import package_version
+
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            folder / "head.npz",
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            codes=np.array(self.codes),
+        )
+        config = {
+            "model_id": self.model_id,
+            "dimension": self.dimension,
+            "taxonomy": self.taxonomy,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "package_version": package_version(),
+            **dict(self.metadata),
+        }
+        (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, *, model_id: str, dimension: int) -> LinearHead:
+        """Read a saved head, refusing one fitted for another model or width."""
+        try:
+            config = json.loads((folder / "config.json").read_text("utf-8"))
+            with np.load(folder / "head.npz") as data:
+                coef, intercept = data["coef"], data["intercept"]
+                codes = tuple(str(c) for c in data["codes"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise ConfigurationError(f"cannot read head in {folder}: {exc}") from exc
+        if config.get("model_id") != model_id or int(config.get("dimension", -1)) != dimension:
+            raise ConfigurationError(
+                f"head in {folder} was fitted for {config.get('model_id')!r} "
+                f"({config.get('dimension')}-d), not {model_id!r} ({dimension}-d)"
+            )
+        return cls(config["taxonomy"], model_id, codes, coef, intercept, MappingProxyType(config))
+
+
+def fit_head(
+    taxonomy: str,
+    model_id: str,
+    vectors: np.ndarray,
+    labels: Sequence[str],
+    *,
+    sample_weight: np.ndarray | None = None,
+    metadata: Mapping[str, object] | None = None,
+) -> LinearHead:
+    """Fit a multinomial logistic regression on (vector, code) rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITERATIONS)
+    model.fit(vectors, np.asarray(labels), sample_weight=sample_weight)
+    return LinearHead(
+        taxonomy,
+        model_id,
+        tuple(str(c) for c in model.classes_),
+        model.coef_.astype(np.float32),
+        model.intercept_.astype(np.float32),
+        MappingProxyType(dict(metadata or {})),
+    )
+
+
+def shipped_heads(model_id: str, dimension: int, slug: str) -> dict[str, LinearHead]:
+    """The heads shipped for ``model_id`` (none when no folder was fitted for it)."""
+    folder = HEADS_DIR / slug
+    if not folder.is_dir():
+        return {}
+    return {
+        sub.name: LinearHead.load(sub, model_id=model_id, dimension=dimension)
+        for sub in sorted(folder.iterdir())
+        if (sub / "config.json").is_file()
+    }
