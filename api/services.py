@@ -118,7 +118,7 @@ def live_examples(state: AppState):
 
     def build():
         from api.live_examples import LiveExamples
-        from pipelines.classify.job import classifier_from_settings
+        from pipelines.classify.factory import classifier_from_settings
 
         built = LiveExamples(
             state.store,

@@ -35,7 +35,7 @@ def text_settings() -> Any:
 def build_classifier(backend: str | None = None, current: Any = None) -> Any:
     """The configured classifier (embedder from settings unless ``backend`` overrides it),
     calibrated from reviews when ``observatory calibrate`` has been run."""
-    from pipelines.classify.job import classifier_from_settings
+    from pipelines.classify.factory import classifier_from_settings
 
     return classifier_from_settings(current or settings(), backend=backend)
 

@@ -33,11 +33,8 @@ def classify(
     if not (all_priorities or strategy is not None or since is not None):
         raise InvalidInput("say what to classify: --all, --strategy ID or --since DATE")
     from observatory.store import open_store
-    from pipelines.classify.job import (
-        classifier_from_settings,
-        classify_priorities,
-        seed_examples,
-    )
+    from pipelines.classify.factory import classifier_from_settings
+    from pipelines.classify.job import classify_priorities, seed_examples
 
     current = settings()
     store = open_store(current)
@@ -102,11 +99,8 @@ def load_demo(
         )
         _import_partnerships(store)
         if not skip_classify:
-            from pipelines.classify.job import (
-                classifier_from_settings,
-                classify_priorities,
-                seed_examples,
-            )
+            from pipelines.classify.factory import classifier_from_settings
+            from pipelines.classify.job import classify_priorities, seed_examples
 
             classifier = classifier_from_settings(current)
             seed_examples(store, classifier)  # what reviewers decided teaches the model

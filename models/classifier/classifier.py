@@ -21,7 +21,6 @@ import numpy as np
 from models.classifier.calibration import Calibration, calibration_slug, shipped_calibration
 from models.classifier.consistency import crosswalk_conflicts
 from models.classifier.derived import DerivedVectors
-from models.classifier.explain import rolled_up, scored_code
 from models.classifier.features import Features, combine, log_softmax
 from models.classifier.gate import gate, gate_thresholds
 from models.classifier.head import LinearHead, shipped_heads
@@ -38,6 +37,7 @@ from models.classifier.taxonomy_model import (
     build_taxonomy_model,
     crosswalk_matrices,
 )
+from models.classifier.verdicts import PredictionContext, predictions, unclassifiable
 from models.embedders import Embedder
 from observatory.errors import InvalidInput, NotFound
 from taxonomies import Taxonomy
@@ -301,12 +301,18 @@ class Classifier:
         for start in range(0, len(prepared), CHUNK):
             chunk = slice(start, start + CHUNK)
             scored = self.score(queries[chunk], langs[chunk], prepared[chunk])
-            vague = self._unclassifiable(scored, short[chunk])
+            vague = unclassifiable(self.calibration, scored, short[chunk])
             probabilities = {name: found.probability for name, found in scored.items()}
             conflicts = crosswalk_conflicts(probabilities, self._crosswalks, codes)
+            context = PredictionContext(
+                self.embedder.model_id, top_k, self.params.knn_min_similarity
+            )
             for name in wanted:
-                self._predictions(name, scored[name], top_k, vague, warnings[chunk],
-                                  results[chunk], conflicts)  # fmt: skip
+                params = self.calibration.for_taxonomy(name)
+                found = predictions(self.models[name], params, scored[name], context,
+                                    vague, warnings[chunk], conflicts)  # fmt: skip
+                for row, prediction in zip(results[chunk], found, strict=True):
+                    row[name] = prediction
         return results
 
     def score(
@@ -377,58 +383,3 @@ class Classifier:
         spelled[:, :-1] = self._matcher.similarities(grams, model.lexical)
         model.hide_foreign(spelled, langs)
         return code_scores(spelled, model.pad, self.params.support_weight)[0]
-
-    def _doubt(self, name: str, scored: TaxonomyScore, row: int) -> str | None:
-        params = self.calibration.for_taxonomy(name)
-        if scored.best_similarity[row] < params.min_similarity:
-            return f"text resembles no {name} code"
-        if scored.probability[row].max() < params.abstain_probability:
-            return f"text too generic for {name}: no code is clearly more likely"
-        return None
-
-    def _unclassifiable(self, scored: Scores, short: list[bool]) -> list[str | None]:
-        """Text-level verdicts: too short, or vague for NACE (the most detailed taxonomy)."""
-        verdicts: list[str | None] = []
-        for row, too_short in enumerate(short):
-            if too_short:
-                verdicts.append("text too short to classify")
-            elif "nace" in scored:
-                verdicts.append(self._doubt("nace", scored["nace"], row))
-            else:
-                verdicts.append(None)
-        return verdicts
-
-    def _predictions(
-        self,
-        name: str,
-        scored: TaxonomyScore,
-        top_k: int,
-        vague: list[str | None],
-        warnings: list[list[str]],
-        results: list[dict[str, Prediction]],
-        conflicts: list[list[str]],
-    ) -> None:
-        model = self.models[name]
-        probability = scored.probability
-        k = min(top_k, len(model.codes))
-        order = np.argsort(-probability, axis=1)[:, :k]
-        for row in range(len(probability)):
-            notes = list(warnings[row])
-            doubt = vague[row] or self._doubt(name, scored, row)
-            if doubt:
-                notes.append(f"not classifiable: {doubt}")
-            codes = [
-                scored_code(model, scored, row, int(col), rank, self.params.knn_min_similarity)
-                for rank, col in enumerate(order[row], start=1)
-            ]
-            results[row][name] = Prediction(
-                taxonomy=name,
-                codes=codes,
-                abstained=doubt is not None,
-                model_id=self.embedder.model_id,
-                taxonomy_version=model.taxonomy.version,
-                warnings=notes,
-                level=model.level,
-                rolled_up=rolled_up(model, probability[row]),
-                conflicts=list(conflicts[row]) if conflicts else [],
-            )

@@ -32,10 +32,6 @@ from observatory.store import Store
 from observatory.store.audit import record_audit
 from observatory.store.labels import add_labels, current_labels, retire_labels
 from observatory.store.tables import LabelRow, PriorityRow, StrategyRow
-from pipelines.classify.factory import classifier_from_settings
-
-# re-exported for the interfaces that import it from here (the CLI moves to cli/)
-__all__ = ["classifier_from_settings", "classify_priorities", "seed_examples"]
 
 log = logging.getLogger(__name__)
 

@@ -25,11 +25,7 @@ from pipelines.classify.calibrate import (
     save_calibration,
 )
 from pipelines.classify.evaluation import GoldRow
-from pipelines.classify.factory import (
-    classifier_from_settings,
-    user_calibration,
-    user_calibration_dir,
-)
+from pipelines.classify.factory import classifier_from_settings, user_calibration_dir
 from pipelines.classify.job import (
     REVIEWED_SOURCES,
     priority_text,
@@ -38,9 +34,6 @@ from pipelines.classify.job import (
 )
 
 log = logging.getLogger(__name__)
-
-# ``user_calibration`` and its folder live in the factory; re-exported for existing callers
-__all__ = ["calibrate_from_reviews", "user_calibration", "user_calibration_dir"]
 
 MIN_REVIEWED_PRIORITIES = 30
 

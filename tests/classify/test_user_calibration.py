@@ -15,8 +15,9 @@ from observatory.errors import InvalidInput
 from observatory.settings import load_settings
 from observatory.store.labels import add_labels
 from observatory.store.strategies import save_strategy
-from pipelines.classify.job import classifier_from_settings, model_version
-from pipelines.classify.user_calibration import calibrate_from_reviews, user_calibration_dir
+from pipelines.classify.factory import classifier_from_settings, user_calibration_dir
+from pipelines.classify.job import model_version
+from pipelines.classify.user_calibration import calibrate_from_reviews
 
 REVIEWED = [  # title, nace, nabs, ecosystem
     ("Dairy and cheese production", "10.51", "08", "agri-food"),

@@ -33,11 +33,7 @@ INTERFACE_EXCEPTIONS = {
 
 # Import cycles known and owned by someone else; each entry names its owner. The lead checks
 # this empties: an entry whose cycle is gone fails the test, so it is removed when fixed.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    # owner: the classification engineer (issue 17 part 2: the classifier factory moves into
-    # its own module)
-    frozenset({"pipelines.classify.job", "pipelines.classify.user_calibration"}): "classification",
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 @dataclass(frozen=True)
