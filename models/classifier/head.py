@@ -10,8 +10,6 @@ under ``data/heads/<model>/``. A head fitted for another model or width is refus
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +18,12 @@ from types import MappingProxyType
 import numpy as np
 
 from models.classifier.features import log_softmax
+from observatory import artefacts
 from observatory.errors import ConfigurationError
 
 HEADS_DIR = Path(__file__).resolve().parent / "data" / "heads"
+KIND = "classifier head"
+REMEDY = "refit it (python -m pipelines.classify.fit_shipped) or delete the folder"
 # a code the head never saw in training gets this log-probability (about e^-12): it still
 # competes through the other features, but the head says nothing for it
 UNSEEN_LOG_PROBABILITY = -12.0
@@ -63,9 +64,7 @@ class LinearHead:
         return out
 
     def save(self, folder: Path) -> None:
-        """Write ``head.npz`` and ``config.json`` into ``folder``."""
-        from models.index.base import package_version
-
+        """Write ``head.npz`` and ``config.json`` (``observatory.artefacts``) into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
         np.savez(
             folder / "head.npz",
@@ -73,31 +72,24 @@ class LinearHead:
             intercept=self.intercept.astype(np.float32),
             codes=np.array(self.codes),
         )
-        config = {
-            "model_id": self.model_id,
-            "dimension": self.dimension,
-            "taxonomy": self.taxonomy,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "package_version": package_version(),
-            **dict(self.metadata),
-        }
-        (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+        identity = {"model_id": self.model_id, "dimension": self.dimension,
+                    "taxonomy": self.taxonomy}  # fmt: skip
+        artefacts.write_config(folder, {**dict(self.metadata), **identity})
 
     @classmethod
     def load(cls, folder: Path, *, model_id: str, dimension: int) -> LinearHead:
         """Read a saved head, refusing one fitted for another model or width."""
+        config = artefacts.read_config(folder, kind=KIND)
+        artefacts.check_compatible(
+            config, {"model_id": model_id, "dimension": dimension},
+            folder=folder, kind=KIND, remedy=REMEDY,
+        )  # fmt: skip
         try:
-            config = json.loads((folder / "config.json").read_text("utf-8"))
             with np.load(folder / "head.npz") as data:
                 coef, intercept = data["coef"], data["intercept"]
                 codes = tuple(str(c) for c in data["codes"])
         except (OSError, ValueError, KeyError) as exc:
             raise ConfigurationError(f"cannot read head in {folder}: {exc}") from exc
-        if config.get("model_id") != model_id or int(config.get("dimension", -1)) != dimension:
-            raise ConfigurationError(
-                f"head in {folder} was fitted for {config.get('model_id')!r} "
-                f"({config.get('dimension')}-d), not {model_id!r} ({dimension}-d)"
-            )
         return cls(config["taxonomy"], model_id, codes, coef, intercept, MappingProxyType(config))
 
 
@@ -133,5 +125,5 @@ def shipped_heads(model_id: str, dimension: int, slug: str) -> dict[str, LinearH
     return {
         sub.name: LinearHead.load(sub, model_id=model_id, dimension=dimension)
         for sub in sorted(folder.iterdir())
-        if (sub / "config.json").is_file()
+        if artefacts.has_config(sub)
     }
