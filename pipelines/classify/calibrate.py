@@ -39,6 +39,9 @@ SIMILARITY_FLOOR_SHARE = 0.8
 # abstain below the top-1 probability that only this share of the fitting texts falls under
 ABSTAIN_QUANTILE = 3.0
 TARGET_PRECISION = 0.95
+# a set with fewer accepted rows than this says too little about precision to veto a gate
+# (one miss among three accepted phrases is noise, not a measured precision of 0.67)
+MIN_ACCEPTED = 10
 PROBABILITY_GRID = tuple(round(float(p), 2) for p in np.arange(0.3, 0.99, 0.02))
 MARGIN_GRID = tuple(round(float(m), 2) for m in np.arange(0.0, 0.9, 0.05))
 
@@ -72,7 +75,7 @@ class GateCandidate:
     probability: float
     margin: float
     coverage: float  # mean share accepted over the sets
-    precision: float  # the worst set's precision (1.0 when no set accepted anything)
+    precision: float  # the worst judged set's precision (1.0 when none accepted enough)
     per_set: Mapping[str, tuple[float, float | None]]  # set -> (coverage, precision)
 
 
@@ -140,7 +143,10 @@ def _judge(
         accepted = [ok for prediction, ok in pairs if gate(prediction, probability, margin)]
         precision = sum(accepted) / len(accepted) if accepted else None
         per_set[set_name] = (len(accepted) / len(pairs), precision)
-    judged = [p for _, p in per_set.values() if p is not None]
+    judged = [
+        p for (c, p), pairs in zip(per_set.values(), sets.values(), strict=True)
+        if p is not None and round(c * len(pairs)) >= min(MIN_ACCEPTED, len(pairs))
+    ]  # fmt: skip
     coverage = float(np.mean([c for c, _ in per_set.values()]))
     return GateCandidate(probability, margin, coverage, min(judged, default=1.0), per_set)
 
@@ -152,9 +158,10 @@ def choose_gate(
 ) -> tuple[Calibration, dict[str, GateCandidate]]:
     """A new calibration whose gate, per taxonomy, keeps every set's precision >= ``target``.
 
-    Among the (probability, margin) pairs whose worst set reaches ``target``, the one accepting
-    the most on average over the sets; a taxonomy where no pair reaches it gets no automatic
-    acceptance (probability 1.01).
+    Among the (probability, margin) pairs whose worst set (with at least ``MIN_ACCEPTED``
+    accepted rows, or all its rows) reaches ``target``, the one accepting the most on average.
+    A taxonomy where no pair reaches it accepts nothing (probability 1.01); its report keeps
+    the most precise pair's per-set figures, to show how far it is.
     """
     predictions = {
         set_name: classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
@@ -180,7 +187,7 @@ def choose_gate(
         best = (
             max(reaching, key=lambda c: (c.coverage, c.precision))
             if reaching
-            else GateCandidate(1.01, 1.0, 0.0, 1.0, {})
+            else replace(max(candidates, key=lambda c: c.precision), probability=1.01, coverage=0.0)
         )
         params = replace(
             calibration.for_taxonomy(name), gate_probability=best.probability,
