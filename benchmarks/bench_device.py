@@ -109,7 +109,7 @@ def measure(backend: str, device: str, batch_sizes: list[int | None], texts: lis
 def classify_throughput(texts: list[str]) -> tuple[str, float]:
     """The configured classifier's texts/s over ``texts`` (all taxonomies), set-up excluded."""
     from observatory.settings import load_settings
-    from pipelines.classify.job import classifier_from_settings
+    from pipelines.classify.factory import classifier_from_settings
 
     classifier = classifier_from_settings(load_settings())
     classifier.classify(texts[:WARM_UP_TEXTS])  # builds prototypes lazily: not timed

@@ -44,6 +44,8 @@ from taxonomies import Taxonomy
 
 TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
 CHUNK = 512
+# how much more likely a reviewed near-duplicate's code is made than any other code
+REVIEWED_ODDS = 20.0
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 Scores = dict[str, TaxonomyScore]
 
@@ -365,6 +367,12 @@ class Classifier:
                 head = self.heads[name].log_probabilities(queries, model.codes)
             features = Features(np.maximum(proto, example_best), lexical, votes, crosswalk, head)
             logits = combine(features, params.weights, params.temperature)
+            # a reviewed near-duplicate of the text decides it: its codes get at least
+            # REVIEWED_ODDS times the odds of the best other code, whatever the fitted weights
+            near = np.isfinite(example_best)
+            if near.any():
+                lifted = logits.max(axis=1, keepdims=True) + np.log(REVIEWED_ODDS)
+                logits = np.where(near, np.maximum(logits, lifted), logits)
             out[name] = TaxonomyScore(
                 features=features,
                 logits=logits,
