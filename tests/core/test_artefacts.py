@@ -75,9 +75,9 @@ def test_index_cache_and_calibration_share_one_config_shape(tmp_path: Path) -> N
 
 def test_a_resaved_calibration_gets_a_fresh_time_and_its_own_identity(tmp_path: Path) -> None:
     Calibration("m").save(tmp_path / "a", dimension=4, taxonomy_versions={"nace": "2"})
-    loaded = Calibration.load(tmp_path / "a")
-    loaded.metadata[artefacts.TIME_KEY] = "2000-01-01T00:00:00Z"
-    loaded.metadata["dimension"] = 99
+    read = Calibration.load(tmp_path / "a")  # immutable: stale metadata comes via replace()
+    stale = {**read.metadata, artefacts.TIME_KEY: "2000-01-01T00:00:00Z", "dimension": 99}
+    loaded = read.replace(metadata=stale)
     loaded.save(tmp_path / "b", dimension=4, taxonomy_versions={"nace": "2"})
     config = json.loads((tmp_path / "b" / artefacts.CONFIG_FILE).read_text("utf-8"))
     assert config["dimension"] == 4 and config[artefacts.TIME_KEY] != "2000-01-01T00:00:00Z"
