@@ -14,21 +14,28 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help install chromium postgres lint format test test-fast demo serve benchmarks clean
+.PHONY: help install lock chromium postgres lint format test test-fast demo serve benchmarks clean
 
 help:
 	@echo "make demo   - install, load the built-in sample, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - lint and run all tests (installs chromium and PostgreSQL for them)"
 
 # torch==2.13.0 is pinned in pyproject and installed in the same pip command, so pip takes the
-# local CPU wheel instead of pulling GBs of CUDA packages.
-$(BIN)/.installed: pyproject.toml
+# local CPU wheel instead of pulling GBs of CUDA packages. constraints.txt pins every package
+# (`make lock` rewrites it from the current venv), so a fresh install is reproducible.
+$(BIN)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
-	$(BIN)/pip install -q "torch==2.13.0" -e ".[dev]"
+	$(BIN)/pip install -q -c constraints.txt "torch==2.13.0" -e ".[dev]"
 	@touch $@
 
 install: $(BIN)/.installed
+
+# Pin what the venv holds now; torch keeps its public version (the local wheel is 2.13.0+cpu).
+lock: install
+	@{ echo "# Every package of a working install, pinned (make lock). make install uses it."; \
+	   $(BIN)/pip freeze --exclude-editable | sed -e 's/^torch==.*/torch==2.13.0/'; } > constraints.txt
+	@echo "wrote constraints.txt ($$(grep -c '==' constraints.txt) pins)"
 
 chromium:
 	@if [ -x /usr/bin/chromium ]; then :; \
