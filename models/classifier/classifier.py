@@ -44,8 +44,11 @@ from taxonomies import Taxonomy
 
 TAXONOMY_ORDER = ("nace", "nabs", "ecosystem")  # NACE first: the others read its prediction
 CHUNK = 512
-# how much more likely a reviewed near-duplicate's code is made than any other code
+# how much more likely a reviewed near-duplicate's code is made than any other code, and how
+# near counts: the same text up to spacing or case (e5's cosines of merely related texts reach
+# 0.9, so the example-as-prototype threshold of 0.9 is too loose to overrule the weights)
 REVIEWED_ODDS = 20.0
+REVIEWED_SIMILARITY = 0.98
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 Scores = dict[str, TaxonomyScore]
 
@@ -369,7 +372,7 @@ class Classifier:
             logits = combine(features, params.weights, params.temperature)
             # a reviewed near-duplicate of the text decides it: its codes get at least
             # REVIEWED_ODDS times the odds of the best other code, whatever the fitted weights
-            near = np.isfinite(example_best)
+            near = example_best >= REVIEWED_SIMILARITY
             if near.any():
                 lifted = logits.max(axis=1, keepdims=True) + np.log(REVIEWED_ODDS)
                 logits = np.where(near, np.maximum(logits, lifted), logits)
