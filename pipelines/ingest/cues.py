@@ -40,6 +40,9 @@ _SELECTION_CUES = [
     # pt
     r"(?:domínios?|áreas?|sectores?|setores?)\s+(?:de\s+especialização|prioritári[oa]s?|"
     r"estratégic[oa]s?)|domínios\s+prioritários",
+    # cs
+    r"(?:prioritní|vybran\w+|klíčov\w+)\s+(?:domén\w*|oblast\w*|obor\w*|odvětv\w*)|"
+    r"domén\w*\s+specializace|oblast\w*\s+specializace|inteligentní\w*\s+specializac\w*",
     # fi
     r"painopiste\w*|painoala\w*|kärkial\w*|vahvuusal\w*|erikoistumis\w*|kasvual\w*",
 ]
@@ -56,6 +59,7 @@ _SELECTED_VERBS = [
     r"gekozen|geselecteerd|geïdentificeerd",  # nl
     r"selecionad[oa]s|escolhid[oa]s|identificad[oa]s",  # pt
     r"valit\w+|valinn\w+|tunnistet\w+",  # fi
+    r"vybrán\w*|vymezuje|stanoven\w*|zvolen\w*",  # cs
 ]
 
 # Lists that were surveyed, inherited from older plans, or that are candidates.
@@ -72,6 +76,7 @@ _ANALYSIS_CUES = [
     r"onderzocht|geanalyseerd|kandida\w+",
     r"analisad[oa]s|candidat[oa]s",
     r"analysoi\w+|selvite\w+|ehdok\w+",
+    r"analýz\w*|posoudil\w*|posouzen\w*|kandidát\w*",  # cs
 ]
 
 # Horizontal themes, principles and instruments: not thematic priorities.
@@ -87,6 +92,7 @@ _HORIZONTAL_CUES = [
     r"horizonta\w+|uitdaging\w*|maatregel\w*|doelstelling\w*",
     r"transvers\w+|desafios|medidas|objetivos",
     r"horisontaal\w*|haastee\w*|toimenpitee\w*|tavoitte\w*",
+    r"horizontální\w*|výzv\w*|opatření|nástroj\w*|cíl\w*",  # cs
 ]
 
 

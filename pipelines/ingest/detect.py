@@ -11,7 +11,6 @@ selection; child headings of its items are sub-priorities.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -22,7 +21,7 @@ from pipelines.ingest.structure import Block
 
 _ENUM_START = re.compile(r"(?:namely|as follows|:|\bare\b|\binclude\b|\bsuch as\b)\s*:?\s*", re.I)
 _SPLIT_ITEMS = re.compile(r"\s*(?:;|,|\s\u2022\s)\s*")
-_TRAILING = re.compile(r"[\s;,.:·–\-]+$|\s+(?:and|or|und|et|y|e|en|ja|i|oraz)$", re.I)
+_TRAILING = re.compile(r"[\s;,.:·–\-]+$|\s+(?:and|or|und|et|y|e|en|ja|i|a|oraz)$", re.I)
 _ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivx]{1,4}|[a-h])\)\s*")
 
 
@@ -40,7 +39,7 @@ class Candidate:
 class Group:
     """Sibling candidates stated together, with the context that introduces them."""
 
-    kind: str  # "headings" | "list" | "inline"
+    kind: str  # "headings" | "list" | "inline" | "table" | "runin" | "textbox"
     context: str
     items: list[Candidate]
     parent_index: int | None = None  # the heading whose children these are
@@ -83,9 +82,39 @@ def clean_title(text: str) -> str:
     return text
 
 
+_RUN_IN = re.compile(
+    r"^(?P<title>[^.!?:]{3,120}?[^\s.])[.:]\s+(?P<rest>[A-Z\u00c0-\u017d].{15,})$", re.S
+)
+MAX_RUN_IN_WORDS = 10  # a run-in heading longer than this is a sentence, not a title
+
+
+def split_run_in(text: str) -> tuple[str, str] | None:
+    """A run-in heading and its text: "Sustainable food systems. The region will ..."."""
+    match = _RUN_IN.match(_ROMAN_OR_LETTER.sub("", text.strip()))
+    if not match:
+        return None
+    title = match.group("title").strip()
+    if not 1 <= len(title.split()) <= MAX_RUN_IN_WORDS or not title[0].isupper():
+        return None
+    return title, match.group("rest").strip()
+
+
+def title_of(text: str) -> str:
+    """The title of a heading or item, cutting a run-in heading at its first sentence."""
+    split = split_run_in(text)
+    return clean_title(split[0] if split else text)
+
+
 def candidate_groups(blocks: list[Block]) -> list[Group]:
-    """All sibling groups in the document: child headings, lists and inline enumerations."""
-    return _heading_groups(blocks) + _list_groups(blocks) + _inline_groups(blocks)
+    """All sibling groups: child headings (numbered or by style), lists, tables, inline ones."""
+    from pipelines.ingest.layout_groups import style_heading_groups, table_groups
+
+    groups = _heading_groups(blocks) + style_heading_groups(blocks)
+    groups += _list_groups(blocks) + table_groups(blocks) + _inline_groups(blocks)
+    unique: dict[tuple[tuple[int, str], ...], Group] = {}
+    for group in groups:  # the same items found twice (numbered and by style) count once
+        unique.setdefault(tuple((item.block_index, item.title) for item in group.items), group)
+    return list(unique.values())
 
 
 def _heading_groups(blocks: list[Block]) -> list[Group]:
@@ -101,7 +130,7 @@ def _heading_groups(blocks: list[Block]) -> list[Group]:
                     break
                 continue
             if number.count(".") == prefix.count("."):
-                children.append(Candidate(clean_title(block.text), block.page, j))
+                children.append(Candidate(title_of(block.text), block.page, j, block.text))
         if len(children) >= 2:
             grand = _ancestor_text(numbered, index)
             context = f"{grand} {parent.text} {_following_text(blocks, i, 400)}"
@@ -137,19 +166,40 @@ def _list_groups(blocks: list[Block]) -> list[Group]:
             i += 1
             continue
         start = i
-        while i < len(blocks) and blocks[i].kind == "item":
-            i += 1
-        items = [
-            Candidate(clean_title(b.text), b.page, k, b.text)
-            for k, b in enumerate(blocks[start:i], start=start)
-        ]
+        members = []
+        while i < len(blocks):
+            if blocks[i].kind == "item":
+                members.append(i)
+                i += 1
+            elif _next_number_follows(blocks, members, i):
+                i += 1  # a paragraph between numbered items "3." and "4.": the list goes on
+            else:
+                break
+        items = []
+        run_in = 0
+        for k in members:
+            b = blocks[k]
+            split = split_run_in(b.text)
+            title = clean_title(split[0]) if split else clean_title(b.text)
+            run_in += split is not None and len(b.text.split()) > len(title.split()) + 3
+            items.append(Candidate(title, b.page, k, b.text))
         intro = _last_sentences(blocks[start - 1].text) if start > 0 else ""
         if start > 1 and blocks[start - 1].kind != "heading":
             heading = next((b.text for b in reversed(blocks[:start]) if b.kind == "heading"), "")
             intro = f"{heading} | {intro}"
         if len(items) >= 2:
-            groups.append(Group("list", intro, items))
+            groups.append(Group("runin" if run_in > len(items) / 2 else "list", intro, items))
     return groups
+
+
+def _next_number_follows(blocks: list[Block], members: list[int], i: int) -> bool:
+    """Whether a non-item block sits between item n and item n + 1 of a numbered list."""
+    if not members or i + 1 >= len(blocks) or blocks[i].kind != "paragraph":
+        return False
+    last, following = blocks[members[-1]], blocks[i + 1]
+    if following.kind != "item" or not (last.number or "").isdigit():
+        return False
+    return (following.number or "") == str(int(last.number or "0") + 1)
 
 
 def _last_sentences(text: str, count: int = 2) -> str:
@@ -164,20 +214,28 @@ def _inline_groups(blocks: list[Block]) -> list[Group]:
             continue
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", block.text):
             scores = cue_scores(sentence)
-            if not scores["selection"]:
-                continue
-            items = _enumeration(sentence)
-            if len(items) >= 2:
+            if not scores["selection"] and ": " not in sentence:
+                continue  # an enumeration needs a cue or an announcing colon
+            for items in _enumerations(sentence):
                 candidates = [Candidate(t, block.page, index, sentence) for t in items]
                 groups.append(Group("inline", sentence, candidates))
     return groups
 
 
-def _enumeration(sentence: str) -> list[str]:
-    """Items of 'X, Y, Z and W' after the last announcing word of a sentence."""
+MAX_READINGS = 4  # readings of an ambiguous last item ("a and b and c and d") kept as candidates
+
+
+def _enumerations(sentence: str) -> list[list[str]]:
+    """Items of 'X, Y, Z and W' after the last announcing word of a sentence.
+
+    Where the last part holds several conjunctions ("..., water and health and life sciences")
+    the text alone cannot tell where the last item starts: every reading is a candidate, and
+    the scoring (recurrence of the items elsewhere) chooses.
+    """
     starts = list(_ENUM_START.finditer(sentence))
     if not starts:
         return []
+    announced = ":" in starts[-1].group(0)
     tail = sentence[starts[-1].end() :].rstrip(" .")
     # the list ends where the sentence goes on ("... and W. These clusters ...")
     tail = re.split(r"\.\s", tail)[0]
@@ -185,55 +243,37 @@ def _enumeration(sentence: str) -> list[str]:
     if len(parts) < 2:
         return []
     last = parts[-1]
-    # only the final conjunction separates list items: "A, B and C and D" -> "A, B and C", "D"
-    match = list(re.finditer(r"\s(?:and|&|und|et|y|e|en|ja|i|oraz)\s", last))
-    if match:
-        cut = match[-1]
-        parts[-1:] = [last[: cut.start()], last[cut.end() :]]
-    titles = [clean_title(p) for p in parts]
-    if any(not t or len(t.split()) > 8 or not t[0].isupper() for t in titles):
-        return []
-    return titles
-
-
-def score_group(group: Group, blocks: list[Block], full_text: str) -> None:
-    """Score a group: cues in its context, item shape and how often its items recur."""
-    cues = cue_scores(group.context)
-    words = [len(item.title.split()) for item in group.items]
-    mean_words = sum(words) / len(words)
-    headings = [normalise(b.text) for b in blocks if b.kind == "heading"]
-    support = 0.0
-    lowered = full_text.lower()
-    for item in group.items:
-        key = normalise(item.title)
-        if not key:
+    cuts = list(re.finditer(r"\s(?:and|&|und|et|y|e|en|ja|i|a|oraz)\s", last))
+    readings = [parts]
+    if cuts:
+        readings = [
+            [*parts[:-1], last[: cut.start()], last[cut.end() :]]
+            for cut in reversed(cuts[-MAX_READINGS:])
+        ]
+    result = []
+    for reading in readings:
+        titles = [clean_title(p) for p in reading]
+        if any(not t or len(t.split()) > 8 for t in titles):
             continue
-        as_heading = any(
-            fuzz.token_set_ratio(key, h) >= 90 and abs(len(key) - len(h)) < 25 for h in headings
-        )
-        mentions = lowered.count(item.title.lower())
-        support += 0.6 * as_heading + min(mentions, 6) / 6
-    support /= len(group.items)
-    shape = 0.6 if mean_words <= 7 else (-0.8 if mean_words > 12 else 0.0)
-    size = 0.4 if 2 <= len(group.items) <= 10 else -0.6
-    verbs = 1.0 if cues["verb"] else 0.0
-    features = {
-        "selection": min(cues["selection"], 2) * 1.2,
-        "verb": verbs,
-        "analysis": -min(cues["analysis"], 2) * 0.8,
-        "horizontal": -min(cues["horizontal"], 2) * 0.8,
-        "shape": shape,
-        "size": size,
-        "support": 1.5 * support,
-        "structure": 0.4 if group.kind == "headings" else 0.0,
-        "sentences": -1.5
-        if any(t.title.endswith(".") or len(t.title.split()) > 14 for t in group.items)
-        else 0.0,
-    }
-    group.features = features
-    group.score = sum(features.values())
+        if not announced and not all(t[0].isupper() for t in titles):
+            continue  # lower-case items need an announcing colon ("namely: a, b and c")
+        if len(titles) >= 2:
+            result.append(titles)
+    return result
 
 
-def confidence(score: float) -> float:
-    """Map a group score onto 0..1."""
-    return round(1.0 / (1.0 + math.exp(-(score - 2.0))), 3)
+MATCH = 88  # fuzzy score at which two titles name the same priority
+
+
+def same_title(a: str, b: str) -> bool:
+    """Whether two titles name the same thing (normalised, order-insensitive, fuzzy)."""
+    na, nb = normalise(a), normalise(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    shorter, longer = sorted((na, nb), key=len)
+    # a one-word title must be a whole word of the other ("Energy" vs "Energy Valley")
+    if len(shorter.split()) == 1:
+        return shorter in longer.split() and len(longer.split()) <= 3
+    return fuzz.token_set_ratio(na, nb) >= MATCH

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from pipelines.ingest.candidates import (
     MAX_CANDIDATE_LISTS,
     MAX_HEADING_CHARS,
@@ -18,29 +16,16 @@ from pipelines.ingest.detect import (
     Detected,
     Group,
     candidate_groups,
-    confidence,
     normalise,
-    score_group,
+    same_title,
 )
+from pipelines.ingest.scoring import GroupScorer, load_scorer, probability, score_groups
 from pipelines.ingest.structure import Block
 from pipelines.ingest.subpriorities import text_sub_priorities
 
-MATCH = 88  # fuzzy score at which two titles name the same priority
-MIN_SCORE = 2.0  # below this no group is convincing enough to report
-
-
-def same_title(a: str, b: str) -> bool:
-    """Whether two titles name the same thing (normalised, order-insensitive, fuzzy)."""
-    na, nb = normalise(a), normalise(b)
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    shorter, longer = sorted((na, nb), key=len)
-    # a one-word title must be a whole word of the other ("Energy" vs "Energy Valley")
-    if len(shorter.split()) == 1:
-        return shorter in longer.split() and len(longer.split()) <= 3
-    return fuzz.token_set_ratio(na, nb) >= MATCH
+MIN_PROBABILITY = 0.05  # below this no group is convincing enough to report
+RESTATED_MARGIN = 1.5  # log-odds: a list restating the chosen one within this adds its items
+RIVAL_OVERLAP = 0.5  # a rival list shares less than this with the chosen one
 
 
 @dataclass
@@ -65,12 +50,39 @@ def candidate_lists(groups: list[Group], best: Group | None) -> list[CandidateLi
                 kind=group.kind,
                 heading=" ".join(group.context.split())[:MAX_HEADING_CHARS],
                 page=min(item.page for item in group.items),
-                score=confidence(group.score),
+                score=round(probability(group.score), 3),
                 chosen=group is best,
                 items=items,
             )
         )
     return result
+
+
+def _without_template_sections(detected: list[Detected]) -> list[Detected]:
+    """Drop sub-sections every domain repeats ("Challenges", "Current strengths").
+
+    A sub-heading named alike under two or more priorities is the document's template for
+    describing a priority, not a sub-priority of one.
+    """
+    parents: dict[str, set[str]] = {}
+    for item in detected:
+        if item.parent is not None:
+            parents.setdefault(normalise(item.title), set()).add(item.parent)
+    return [d for d in detected if d.parent is None or len(parents[normalise(d.title)]) < 2]
+
+
+def extraction_confidence(groups: list[Group]) -> float:
+    """How sure the choice is: the best list's probability, less a close rival's.
+
+    A rival is a list sharing under half its items with the chosen one; when both look like a
+    selection, the extraction is doubtful whatever the best one's own probability.
+    """
+    best = groups[0]
+    rival = max(
+        (probability(g.score) for g in groups[1:] if _overlap(best, g) < RIVAL_OVERLAP),
+        default=0.0,
+    )
+    return round(max(0.0, probability(best.score) - 0.5 * rival), 3)
 
 
 def _overlap(group: Group, other: Group) -> float:
@@ -80,32 +92,26 @@ def _overlap(group: Group, other: Group) -> float:
     return hits / len(other.items)
 
 
-def select_priorities(blocks: list[Block], warnings: list[str]) -> Selection:
+def select_priorities(
+    blocks: list[Block], warnings: list[str], scorer: GroupScorer | None = None
+) -> Selection:
     """Detect the strategy's selected priorities (sub-priorities carry their parent's title)."""
-    full_text = "\n".join(b.text for b in blocks)
     groups = candidate_groups(blocks)
     if not groups:
         warnings.append("no lists, enumerations or numbered sections found: no priorities")
         return Selection([])
-    for group in groups:
-        score_group(group, blocks, full_text)
-    # groups that restate each other's items corroborate each other
-    for group in groups:
-        others = [g for g in groups if g is not group and g.score > 1.0]
-        best = max((_overlap(o, group) for o in others), default=0.0)
-        group.features["corroboration"] = 0.8 * best
-        group.score += 0.8 * best
-    groups.sort(key=lambda g: g.score, reverse=True)
+    groups = score_groups(groups, blocks, scorer or load_scorer())
     best = groups[0]
-    if best.score < MIN_SCORE:
+    if probability(best.score) < MIN_PROBABILITY:
         warnings.append(
-            f"no convincing statement of priorities (best candidate list scored {best.score:.1f})"
+            "no convincing statement of priorities "
+            f"(best candidate list scored {probability(best.score):.2f})"
         )
         return Selection([], candidate_lists(groups, None), 0.0)
     chosen: list[tuple[Candidate, Group]] = [(item, best) for item in best.items]
     restated: dict[int, list[Candidate]] = {}  # best item index -> the same item said elsewhere
     for other in groups[1:]:
-        if other.score < best.score - 1.5 or _overlap(best, other) < 0.5:
+        if other.score < best.score - RESTATED_MARGIN or _overlap(best, other) < 0.5:
             continue
         parallel = len(other.items) == len(best.items)
         for position, item in enumerate(other.items):
@@ -136,8 +142,8 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> Selection:
             description = item.detail if len(item.detail) > len(item.title) + 20 else ""
         if not description:
             description = _first_mention(blocks, item)
-        score = group.score - (0.3 if group is not best else 0.0) - 0.01 * rank
-        detected = Detected(item.title, sorted(pages), description, confidence(score))
+        score = probability(group.score) * (1.0 if group is best else 0.9) - 0.001 * rank
+        detected = Detected(item.title, sorted(pages), description, round(max(score, 0.0), 3))
         result.append(detected)
         if heading_index is not None:
             subs = _sub_priorities(groups, heading_index, blocks, detected)
@@ -149,7 +155,8 @@ def select_priorities(blocks: list[Block], warnings: list[str]) -> Selection:
                     if not any(same_title(sub.title, other) for other in siblings)
                 ]
             result.extend(subs)
-    return Selection(result, candidate_lists(groups, best), confidence(best.score))
+    result = _without_template_sections(result)
+    return Selection(result, candidate_lists(groups, best), extraction_confidence(groups))
 
 
 def _matching_heading(

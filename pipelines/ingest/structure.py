@@ -17,6 +17,10 @@ BULLET = re.compile(r"^\s*(?:[•●▪■◦○·►➢✓\-–—*]|\(?[a-z]\)
 NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,4})(?:[.)]|\s)\s*(?=[^\d\s.,%])")
 TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$")
 _SENTENCE_END = re.compile(r"[.;,]$")
+# a line starting this far (pt) left of its block is a new table cell, not a wrapped line;
+# first-line paragraph indents are ~10-20 pt
+CELL_SHIFT = 30.0
+SHORT_LINE_SLACK = 40.0  # pt: a line ending this far short of the next one's end was complete
 
 
 @dataclass
@@ -32,6 +36,8 @@ class Block:
     level: int = 0  # heading depth from the number (1 for "4", 3 for "4.1.2"), 0 if unknown
     indent: float = 0.0
     children: list[int] = field(default_factory=list)
+    top: float = 0.0  # top of the first line on its page (table rows share it)
+    x1: float = 0.0  # right edge of the first line
 
     @property
     def page(self) -> int:
@@ -89,6 +95,8 @@ def build_blocks(lines: list[Line]) -> list[Block]:
                 number,
                 level,
                 line.x0,
+                top=line.top,
+                x1=line.x1,
             )
         )
         previous = line
@@ -131,6 +139,10 @@ def _continues(current: Block, previous: Line, line: Line, kind: str, body: floa
         return False
     gap = line.top - previous.bottom
     same_region = line.page == previous.page and line.part == previous.part
+    if same_region and line.top < previous.bottom - 1 and line.x0 > previous.x1:
+        return False  # a cell beside the previous one on the same row (a table or text boxes)
+    if same_region and line.x0 < current.indent - CELL_SHIFT:
+        return False  # the next row's first cell, left of a wrapped cell of the row above
     if same_region and (gap > max(previous.size, line.size) * 0.9 or gap < -previous.size * 2):
         return False
     if abs(line.size - previous.size) > 1.0:
@@ -138,8 +150,24 @@ def _continues(current: Block, previous: Line, line: Line, kind: str, body: floa
     if current.kind == "item":
         # a wrapped item is indented under its text; a flush-left line starts a paragraph
         open_ended = not re.search(r"[.;:!?]$", current.text)
-        return same_region and (line.x0 > current.indent + 2 or open_ended)
+        flush = line.x0 <= current.indent + 2 and line.text[:1].isupper()
+        # a bulleted item wraps under its text; a numbered one may wrap flush, but then its
+        # line ran to the margin: a flush capitalised line after a short one is the next text
+        if flush and (current.number is None or previous.x1 < line.x1 - SHORT_LINE_SLACK):
+            return False
+        if not same_region:  # an item running over a page break ends mid-sentence
+            return open_ended and not re.search(r",$", current.text)
+        # a numbered paragraph wraps flush with its number once its line is full
+        return line.x0 > current.indent + 2 or open_ended or flush
     if not same_region:
         # a paragraph running over a page break ends mid-sentence
         return not re.search(r"[.:!?]$", current.text)
     return True
+
+
+def body_size_of_blocks(blocks: list[Block]) -> float:
+    """The font size of running text, from blocks: the size carrying most characters."""
+    weights: Counter[float] = Counter()
+    for block in blocks:
+        weights[round(block.size)] += len(block.text)
+    return float(weights.most_common(1)[0][0]) if weights else 10.0
