@@ -103,7 +103,9 @@ class _Writer:
         body = [
             [Paragraph(_escape(a), self.body), Paragraph(_escape(b), self.small)] for a, b in rows
         ]
-        table = Table([head, *body], colWidths=[210, 260])
+        # the name column leaves a gutter: without ruling lines in the text layer, a name that
+        # runs up to the next column reads as one line with it (a limit of the layout reader)
+        table = Table([head, *body], colWidths=[230, 240])
         table.setStyle(
             TableStyle(
                 [
