@@ -23,7 +23,10 @@ from pipelines.ingest.scoring import GroupScorer, load_scorer, probability, scor
 from pipelines.ingest.structure import Block
 from pipelines.ingest.subpriorities import text_sub_priorities
 
-MIN_PROBABILITY = 0.05  # below this no group is convincing enough to report
+# below this no group is worth reporting; between it and DOUBTFUL the best list is reported
+# with its low confidence, so that the extraction review (not silence) settles it
+MIN_PROBABILITY = 0.01
+DOUBTFUL = 0.5  # the fitted model's decision boundary
 RESTATED_MARGIN = 1.5  # log-odds: a list restating the chosen one within this adds its items
 RIVAL_OVERLAP = 0.5  # a rival list shares less than this with the chosen one
 
@@ -71,6 +74,24 @@ def _without_template_sections(detected: list[Detected]) -> list[Detected]:
     return [d for d in detected if d.parent is None or len(parents[normalise(d.title)]) < 2]
 
 
+def _stated_pages(best: Group, others: list[Group]) -> dict[int, set[int]]:
+    """Pages of the other lists restating the chosen one (a summary list, the chapter's
+    headings), per chosen item: whatever their score, the priority is stated there too."""
+    pages: dict[int, set[int]] = {}
+    for other in others:
+        if _overlap(best, other) < RIVAL_OVERLAP:
+            continue
+        parallel = len(other.items) == len(best.items)
+        for position, item in enumerate(other.items):
+            match = next(
+                (k for k, c in enumerate(best.items) if same_title(item.title, c.title)),
+                position if parallel else None,
+            )
+            if match is not None:
+                pages.setdefault(match, set()).add(item.page)
+    return pages
+
+
 def extraction_confidence(groups: list[Group]) -> float:
     """How sure the choice is: the best list's probability, less a close rival's.
 
@@ -108,6 +129,11 @@ def select_priorities(
             f"(best candidate list scored {probability(best.score):.2f})"
         )
         return Selection([], candidate_lists(groups, None), 0.0)
+    if probability(best.score) < DOUBTFUL:
+        warnings.append(
+            f"doubtful statement of priorities (best candidate list scored "
+            f"{probability(best.score):.2f}): review the extraction"
+        )
     chosen: list[tuple[Candidate, Group]] = [(item, best) for item in best.items]
     restated: dict[int, list[Candidate]] = {}  # best item index -> the same item said elsewhere
     for other in groups[1:]:
@@ -125,12 +151,15 @@ def select_priorities(
                 chosen.append((item, other))
             elif match < len(best.items):
                 restated.setdefault(match, []).append(item)
+    stated = _stated_pages(best, groups[1:])
     headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading"]
     result: list[Detected] = []
     siblings = [item.title for item, _ in chosen]
     for rank, (item, group) in enumerate(chosen):
         heading_index = _matching_heading(item, headings, blocks, restated.get(rank, []))
-        pages = {item.page}
+        # the pages where the list states the priority, and where it is restated or described
+        pages = {item.page, *(alias.page for alias in restated.get(rank, []))}
+        pages.update(stated.get(rank, set()))
         description = ""
         if heading_index is not None:
             pages.update(_section_pages(blocks, heading_index))
