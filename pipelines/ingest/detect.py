@@ -105,19 +105,7 @@ def title_of(text: str) -> str:
     return clean_title(split[0] if split else text)
 
 
-def candidate_groups(blocks: list[Block]) -> list[Group]:
-    """All sibling groups: child headings (numbered or by style), lists, tables, inline ones."""
-    from pipelines.ingest.layout_groups import style_heading_groups, table_groups
-
-    groups = _heading_groups(blocks) + style_heading_groups(blocks)
-    groups += _list_groups(blocks) + table_groups(blocks) + _inline_groups(blocks)
-    unique: dict[tuple[tuple[int, str], ...], Group] = {}
-    for group in groups:  # the same items found twice (numbered and by style) count once
-        unique.setdefault(tuple((item.block_index, item.title) for item in group.items), group)
-    return list(unique.values())
-
-
-def _heading_groups(blocks: list[Block]) -> list[Group]:
+def heading_groups(blocks: list[Block]) -> list[Group]:
     groups = []
     numbered = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading" and b.number]
     for index, (i, parent) in enumerate(numbered):
@@ -158,7 +146,7 @@ def _following_text(blocks: list[Block], i: int, limit: int) -> str:
     return text[:limit]
 
 
-def _list_groups(blocks: list[Block]) -> list[Group]:
+def list_groups(blocks: list[Block]) -> list[Group]:
     groups = []
     i = 0
     while i < len(blocks):
@@ -207,7 +195,7 @@ def _last_sentences(text: str, count: int = 2) -> str:
     return " ".join(sentences[-count:])
 
 
-def _inline_groups(blocks: list[Block]) -> list[Group]:
+def inline_groups(blocks: list[Block]) -> list[Group]:
     groups = []
     for index, block in enumerate(blocks):
         if block.kind != "paragraph":

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.ingest.detect import Group, candidate_groups
+from pipelines.ingest.candidate_groups import candidate_groups
+from pipelines.ingest.detect import Group
 from pipelines.ingest.evaluate import score_document, titles_match
 from pipelines.ingest.features import CHEAP_FEATURES, READING_FEATURES
 from pipelines.ingest.pdf_text import read_document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.ingest.candidate_groups import candidate_groups
 from pipelines.ingest.candidates import (
     MAX_CANDIDATE_LISTS,
     MAX_HEADING_CHARS,
@@ -15,7 +16,6 @@ from pipelines.ingest.detect import (
     Candidate,
     Detected,
     Group,
-    candidate_groups,
     normalise,
     same_title,
 )

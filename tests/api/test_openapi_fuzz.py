@@ -33,9 +33,13 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
 
 @pytest.fixture(scope="module", autouse=True)
 def _running_app(embedder, corpus_builder) -> Iterator[None]:
-    with TestClient(_APP):
+    with TestClient(_APP) as client:
         _APP.state.observatory.service("embedder", lambda: embedder)
         corpus_builder(_APP.state.observatory.store)
+        # The first classification builds the classifier (prototype vectors, heads); built
+        # here so no generated request waits past the client's read timeout for it.
+        warm = client.post("/api/classify", json={"text": "Renewable energy and smart grids"})
+        assert warm.status_code == 200, warm.text
         yield
 
 

@@ -28,7 +28,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def served(store: SQLStore, strategy_pdf: Path, tmp_path: Path) -> Iterator[dict]:
     """The app over the test store, holding the ingested strategy (waiting for review)."""
     settings = load_settings(
-        database_url=store.url, data_dir=tmp_path / "data", extraction_review_below=0.99
+        database_url=store.url, data_dir=tmp_path / "data", extraction_review_below=1.0
     )
     outcome = ingest_file(store, strategy_pdf, settings=settings)
     keys = {}

@@ -56,7 +56,7 @@ def site(tmp_path: Path, strategy_pdf: Path) -> Iterator[dict]:
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'site.db'}",
         data_dir=tmp_path / "data",
-        extraction_review_below=0.99,
+        extraction_review_below=1.0,
         embedding_backend="lexical",  # the pages' search needs no neural model here
     )
     store = open_store(settings)
@@ -129,7 +129,7 @@ def test_review_an_extraction_end_to_end_and_reingest(site: dict, page) -> None:
     queue.get_by_role("link", name=re.compile("Testland")).click()
     page.wait_for_url(re.compile(rf"/review/extraction/{strategy_id}$"))
     # each candidate list shows its PDF page drawn as an image
-    image = page.get_by_role("img", name=re.compile("Page 2 of the strategy's PDF"))
+    image = page.get_by_role("img", name=re.compile("Page 2 of the strategy's PDF")).first
     image.scroll_into_view_if_needed()
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 400", arg=image.element_handle()

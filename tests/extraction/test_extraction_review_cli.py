@@ -21,7 +21,7 @@ def run(store, monkeypatch, capsys, tmp_path):
     """The real entry point against the test store; returns stdout + stderr."""
     monkeypatch.setenv("OBSERVATORY_DATABASE_URL", store.url)
     monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("OBSERVATORY_EXTRACTION_REVIEW_BELOW", "0.99")
+    monkeypatch.setenv("OBSERVATORY_EXTRACTION_REVIEW_BELOW", "1.0")
     monkeypatch.setenv("OBSERVATORY_LOG_LEVEL", "WARNING")
     monkeypatch.delenv("OBSERVATORY_API_KEY", raising=False)
 

@@ -31,7 +31,7 @@ from observatory.store.tables import ReviewTaskRow
 from pipelines.ingest.job import ingest_file
 
 
-def _settings(tmp_path: Path, review_below: float = 0.99):
+def _settings(tmp_path: Path, review_below: float = 1.0):
     return load_settings(data_dir=tmp_path / "data", extraction_review_below=review_below)
 
 
@@ -52,7 +52,7 @@ def test_ingest_keeps_the_pdf_and_queues_an_unsure_extraction(store, strategy_pd
     with store.transaction() as session:
         strategy = get_strategy(session, outcome.strategy_id)
         assert strategy.extraction_status == ExtractionStatus.PENDING.value
-        assert 0.0 <= strategy.extraction_confidence < 0.99
+        assert 0.0 <= strategy.extraction_confidence < 1.0
         lists = candidate_lists(session, outcome.strategy_id)
         chosen = [c for c in lists if c.chosen]
         assert len(chosen) == 1 and chosen[0].page == 2
