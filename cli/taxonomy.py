@@ -8,6 +8,7 @@ import typer
 
 from cli.common import CommandLine, print_json, settings
 from observatory.errors import InvalidInput
+from observatory.settings import Settings
 
 
 def list_taxonomies(
@@ -87,6 +88,11 @@ def import_taxonomy(
     language: str | None = typer.Option(
         None, help="The file is a RAMON translation in this language (de, fr, ...)."
     ),
+    prepare_vectors: bool = typer.Option(
+        True,
+        "--prepare/--no-prepare",
+        help="Embed the new prototypes now, so no request waits for them.",
+    ),
 ) -> None:
     """Import an official classification file (structure, translation or correspondence)."""
     from observatory.store import open_store
@@ -113,6 +119,20 @@ def import_taxonomy(
     typer.echo(
         f"imported {what}{summary.codes} NACE Rev. {summary.version} codes "
         f"({summary.with_notes} with notes) from {path.name}; {served}"
+    )
+    if summary.served and prepare_vectors:
+        _prepare_classifier(current)
+
+
+def _prepare_classifier(current: Settings) -> None:
+    """Embed the prototypes the import added (titles, notes, translations) into the data dir."""
+    from pipelines.classify.prepare import prepare
+
+    typer.echo("embedding the new prototypes (once; --no-prepare skips) ...")
+    report = prepare(current)
+    typer.echo(
+        f"{report.model_id}: {report.built} of {report.batches} vector batches built "
+        f"in {report.seconds:.0f} s"
     )
 
 

@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse
 from api.deps import SearchDep, StateDep, TaxonomiesDep
 from api.pages.names import Names, load_names
 from api.pages.rendering import HTMLRoute, query_string, render
+from observatory.documents import source_page_url
+from observatory.extraction import ExtractionStatus
 from observatory.search import (
     Catalog,
     FacetCounts,
@@ -275,6 +277,13 @@ def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
         "language": catalog.language.value(row),
         "status": row_status(catalog, row),
         "extraction_unreviewed": getattr(strategy, "extraction_status", "") == "pending",
+        "pages": catalog.pages[row],
+        # the PDF at the priority's first page; only an ingested PDF is stored
+        "source_url": (
+            source_page_url(strategy.id, catalog.pages[row])
+            if strategy.extraction_status != ExtractionStatus.NONE.value
+            else None
+        ),
         "tags": tags,
         "matched_terms": explanation.matched_terms if explanation else [],
         "similarity": explanation.dense_similarity if explanation else None,

@@ -71,11 +71,7 @@ class Classifier:
     ) -> None:
         self.embedder = embedder
         slug = calibration_slug(embedder.model_id)
-        self._derived = (
-            DerivedVectors(derived_dir, embedder.model_id, slug, embedder.dimension)
-            if derived_dir is not None
-            else None
-        )
+        self._derived = DerivedVectors(derived_dir, embedder.model_id, slug, embedder.dimension)
         self.params = params or ClassifierParams()
         self.calibration = calibration or shipped_calibration(embedder.model_id)
         self.max_text_chars = max_text_chars
@@ -133,9 +129,7 @@ class Classifier:
 
     def derived_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Stored-side vectors of fixed texts (prototypes, starter examples): read from the
-        derived store when the classifier has one, else encoded (and then stored)."""
-        if self._derived is None:
-            return self.stored_vectors(texts)
+        shipped or derived store, else encoded (and then stored in the data dir's)."""
         return self._derived.get(list(texts), self.stored_vectors)
 
     def encode_queries(
@@ -144,13 +138,21 @@ class Classifier:
         """Query vectors of prepared texts and the language each is taken to be in.
 
         The embedder weighs itself per language (an ensemble leans on the member that reads
-        the text's language); a text with no language given is detected.
+        the text's language); a text with no language given is detected, unless nothing reads
+        its language (a single model, no prototypes written in one language): loading the
+        language identifier cost a cold start about a second.
         """
-        langs = [
-            (lang or "en")
-            for lang in (languages if languages is not None else detect_languages(texts))
-        ]
+        if languages is None and not self._languages_matter():
+            langs = [""] * len(texts)
+        else:
+            langs = [
+                (lang or "en")
+                for lang in (languages if languages is not None else detect_languages(texts))
+            ]
         return self.embedder.encode(texts, kind="symmetric", languages=langs), langs
+
+    def _languages_matter(self) -> bool:
+        return self.embedder.weighs_languages or bool(self.prototype_languages())
 
     # ----- set-up -----
     def prototype_languages(self) -> list[str]:
@@ -165,32 +167,37 @@ class Classifier:
     def prepare_languages(self, languages: Sequence[str]) -> None:
         """Embed the deferred prototypes of ``languages`` and add them to the models.
 
-        Done lazily on the first text in a language; a server may call it at start-up.
+        Done lazily on the first text in a language; a server may call it at start-up. Each
+        language is its own derived batch, so its vectors are found on disk whichever
+        languages arrive together.
         """
-        wanted = [lang for lang in dict.fromkeys(languages) if lang in self._deferred]
-        if not wanted:
+        for lang in dict.fromkeys(languages):
+            if lang in self._deferred:
+                with self._language_lock:
+                    self._prepare_language(lang)
+
+    def _prepare_language(self, lang: str) -> None:
+        batch = self._deferred.get(lang)
+        if batch is None:  # another thread prepared it while this one waited
             return
-        with self._language_lock:
-            batches = {lang: self._deferred[lang] for lang in wanted if lang in self._deferred}
-            if not batches:
-                return
-            added = {
-                name: [p for by_name in batches.values() for p in by_name.get(name, [])]
-                for name in self.models
-            }
-            vectors = self.derived_vectors([p.text for protos in added.values() for p in protos])
-            start = 0
-            for name, protos in added.items():
-                if protos:
-                    model = self.models[name]
-                    self.models[name] = self._with_spelling(build_taxonomy_model(
-                        name, model.taxonomy, model.prototypes + protos,
-                        np.vstack([model.vectors[:-1], vectors[start : start + len(protos)]]),
-                        examples=model.examples,
-                    ))  # fmt: skip
-                start += len(protos)
-            for lang in batches:
-                del self._deferred[lang]
+        added = {name: batch.get(name, []) for name in self.models}
+        vectors = self.derived_vectors([p.text for protos in added.values() for p in protos])
+        start = 0
+        for name, protos in added.items():
+            if protos:
+                model = self.models[name]
+                self.models[name] = self._with_spelling(build_taxonomy_model(
+                    name, model.taxonomy, model.prototypes + protos,
+                    np.vstack([model.vectors[:-1], vectors[start : start + len(protos)]]),
+                    examples=model.examples,
+                ))  # fmt: skip
+            start += len(protos)
+        del self._deferred[lang]
+
+    @property
+    def derived(self) -> DerivedVectors:
+        """The derived-vector store (shipped, then the data dir's); read by ``prepare``."""
+        return self._derived
 
     # ----- examples -----
     def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:

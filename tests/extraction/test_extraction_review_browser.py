@@ -118,6 +118,13 @@ def test_review_an_extraction_end_to_end_and_reingest(site: dict, page) -> None:
     )
     page.goto("/search")
     assert page.locator(".result .extraction-unreviewed").count() == len(extracted)
+    # each result links to the PDF at its priority's page, and the link serves the PDF
+    links = page.locator(".result a.source-page")
+    assert links.count() == len(extracted)
+    href = links.first.get_attribute("href")
+    assert re.fullmatch(rf"/strategies/{strategy_id}/pdf#page=\d+", href)
+    served = page.request.get(href.split("#")[0])
+    assert served.ok and served.body().startswith(b"%PDF")
     # sign in, open the queue, open the strategy
     page.goto("/review")
     page.get_by_label("Your API key").fill(site["key"])
