@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -26,6 +26,27 @@ class LabelPublic(BaseModel):
     status: str
     probability: float | None = None
     source: str = Field(description="The model version, or 'reviewer:<name>', that set it.")
+
+
+class CodeSetMemberPublic(BaseModel):
+    """One member of a priority's code set in one taxonomy, with its own decision."""
+
+    code: str
+    title: str | None = None
+    probability: float | None = Field(None, description="The model's calibrated probability.")
+    status: str = Field(
+        description="suggested (an AI tag, not reviewed), auto_accepted (passed the gate, not "
+        "reviewed), accepted or corrected (by a reviewer)."
+    )
+    rank: int | None = None
+    reviewed: bool = Field(description="Whether a person (reviewer or import) set it.")
+
+
+class CodeSetPublic(BaseModel):
+    """The code set of one taxonomy: the top code plus the further likely ones, best first."""
+
+    data: list[CodeSetMemberPublic]
+    count: int
 
 
 class StrategyBrief(BaseModel):
@@ -72,6 +93,11 @@ class PriorityPublic(BaseModel):
     language: str | None = None
     strategy: StrategyBrief
     labels: list[LabelPublic]
+    code_sets: dict[str, CodeSetPublic] = Field(
+        default_factory=dict,
+        description="Per taxonomy (nace, nabs, ecosystem), the codes of the priority's set, "
+        "each with its probability, status and rank (count 0: no code).",
+    )
     score: float | None = None
     explanation: ExplanationPublic | None = None
     extraction_reviewed: bool = Field(
@@ -256,9 +282,20 @@ class PartnershipPublic(BaseModel):
 class DecisionCreate(BaseModel):
     """A reviewer's decision on a claimed task."""
 
-    action: str = Field(description="accept, reject, correct or skip")
+    action: str = Field(description="accept, reject, correct, set (a verdict per code) or skip")
     codes: list[str] = Field(default_factory=list, max_length=50)
     comment: str | None = Field(None, max_length=5000)
+    verdicts: dict[str, Literal["accept", "reject"]] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="With action 'set': accept or reject for every member of the task's code set.",
+    )
+    add: list[str] = Field(
+        default_factory=list, max_length=50, description="With action 'set': codes to add."
+    )
+    none_fits: bool = Field(
+        False, description="With action 'set': no code fits (every member rejected, none added)."
+    )
 
 
 class ClaimCreate(BaseModel):

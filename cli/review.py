@@ -21,7 +21,8 @@ API_KEY = typer.Option(
     None, "--api-key", envvar="OBSERVATORY_API_KEY", help="Your API key (users add prints it)."
 )
 KEYS_HELP = (
-    "[a]ccept  [r]eject  [1-5] choose a suggestion  [c]orrect (type codes)  [s]kip  [u]ndo  [q]uit"
+    "[m] decide each code of the set  [n]one fits  [a]ccept top  [r]eject  [1-5] choose a "
+    "suggestion  [c]orrect (type codes)  [s]kip  [u]ndo  [q]uit"
 )
 
 
@@ -69,7 +70,9 @@ def _show(task: Any) -> None:
     for number, suggestion in enumerate(task.suggestions[:5], start=1):
         probability = "" if suggestion.probability is None else f"{suggestion.probability:.2f}"
         title = _code_titles(task.taxonomy).get(suggestion.code, "")
-        typer.echo(f"  {number}. {suggestion.code:<6} {probability:>5}  {title}".rstrip())
+        member = f"set, {suggestion.status}" if suggestion.in_set else "not in set"
+        line = f"  {number}. {suggestion.code:<6} {probability:>5}  {title}  [{member}]"
+        typer.echo(line.rstrip())
     typer.echo(KEYS_HELP)
 
 
@@ -99,7 +102,11 @@ def _step(store: Any, actor: Any, task: Any, key: str, reader: KeyReader) -> Any
     from observatory.review import decide, describe_task, undo_last
 
     codes = [s.code for s in task.suggestions]
-    if key == "a":
+    if key in ("m", "n"):
+        result = _decide_set(store, actor, task, reader, none_fits=key == "n")
+        if result is None:
+            return task
+    elif key == "a":
         result = decide(store, task.task_id, actor, "accept")
     elif key == "r":
         result = decide(store, task.task_id, actor, "reject")
@@ -126,8 +133,38 @@ def _step(store: Any, actor: Any, task: Any, key: str, reader: KeyReader) -> Any
         typer.echo(f"unknown key {key!r}", err=True)
         return task
     status = "settled" if result.settled else result.task_status
-    typer.echo(f"{result.action} {';'.join(result.codes)} -> {status}")
+    rejected = f" (rejected {';'.join(result.rejected_codes)})" if result.rejected_codes else ""
+    typer.echo(f"{result.action} {';'.join(result.codes) or 'none fits'}{rejected} -> {status}")
     return None
+
+
+def _decide_set(store: Any, actor: Any, task: Any, reader: KeyReader, *, none_fits: bool) -> Any:
+    """Ask for a verdict on each member of the set ([y]es keep / [n]o reject), then codes to
+    add; returns the decision (None when the reviewer gave up with [q])."""
+    from observatory.review import SetDecision, decide
+
+    verdicts: dict[str, str] = {}
+    if not none_fits:
+        for member in task.code_set:
+            title = _code_titles(task.taxonomy).get(member.code, "")
+            typer.echo(f"  keep {member.code} {title}? [y]es / [n]o / [q] back")
+            answer = reader.key()
+            while answer not in ("y", "n", "q"):
+                answer = reader.key()
+            if answer == "q":
+                return None
+            verdicts[member.code] = "accept" if answer == "y" else "reject"
+        added = reader.text("codes to add (separated by ; or spaces; empty: none)")
+        extra = added.replace(";", " ").split()
+        if not extra and all(v == "reject" for v in verdicts.values()):
+            typer.echo("  no code kept: is it that none fits? [y]es / [n]o")
+            if reader.key() != "y":
+                return None
+            none_fits = True
+    else:
+        extra = []
+    decision = SetDecision(verdicts, tuple(extra), none_fits=none_fits)
+    return decide(store, task.task_id, actor, "set", code_set=decision)
 
 
 def start(
@@ -136,7 +173,7 @@ def start(
     region: str | None = typer.Option(None, "--region", help="NUTS code prefix."),
     api_key: str | None = API_KEY,
 ) -> None:
-    """Review in a loop: one key per decision (a, r, 1-5, c, s, u, q)."""
+    """Review in a loop: one key per decision (m, n, a, r, 1-5, c, s, u, q)."""
     from observatory.review import claim_next, release
 
     store = _open()

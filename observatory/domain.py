@@ -167,6 +167,9 @@ class LabelCreate(BaseModel):
     taxonomy_version: str | None = None
     reviewer: str | None = None
     rationale: list[dict[str, Any]] = Field(default_factory=list)
+    in_set: bool = Field(
+        True, description="A member of the priority's code set (else a further suggestion)."
+    )
 
     @field_validator("taxonomy")
     @classmethod

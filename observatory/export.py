@@ -26,8 +26,21 @@ FORMATS = {
 }
 # Per taxonomy, the first tag (confirmed before suggested, then the model's rank) in separate
 # columns, and every other tag's code in ``<taxonomy>_other_codes``; JSON also has all tags,
-# each with its title and probability, under ``labels``.
-LABEL_COLUMNS = ("code", "title", "probability", "status", "source", "other_codes")
+# each with its title and probability, under ``labels``. The code set (every member, reviewed
+# or not, in rank order) is in ``<taxonomy>_set_codes`` with each member's status and
+# probability at the same position of ``_set_statuses`` and ``_set_probabilities`` ("; ").
+LABEL_COLUMNS = (
+    "code",
+    "title",
+    "probability",
+    "status",
+    "source",
+    "other_codes",
+    "set_codes",
+    "set_statuses",
+    "set_probabilities",
+)
+SET_SEPARATOR = "; "
 COLUMNS = (
     "priority_id",
     "title",
@@ -101,6 +114,14 @@ def export_record(
         record[f"{name}_status"] = first.status if first else ""
         record[f"{name}_source"] = _label_source(first) if first else ""
         record[f"{name}_other_codes"] = "; ".join(label.code for label in tags[1:])
+        members = [
+            m for m in (catalog.code_sets[row] if catalog.code_sets else ()) if m.taxonomy == name
+        ]
+        record[f"{name}_set_codes"] = SET_SEPARATOR.join(m.code for m in members)
+        record[f"{name}_set_statuses"] = SET_SEPARATOR.join(m.status for m in members)
+        record[f"{name}_set_probabilities"] = SET_SEPARATOR.join(
+            "" if m.probability is None else f"{m.probability:.4f}" for m in members
+        )
     return record
 
 

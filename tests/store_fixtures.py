@@ -20,10 +20,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from models.classifier.results import ScoredCode
 from observatory.domain import LabelCreate, PriorityCreate, StrategyCreate
 from observatory.store.database import SQLStore
 from observatory.store.labels import add_labels
 from observatory.store.strategies import save_strategy
+from pipelines.classify.code_set import code_set
 
 POSTGRES_ENV = "OBSERVATORY_TEST_POSTGRES_URL"
 SEED_MODEL = ("test-model", "v1")
@@ -118,19 +120,26 @@ def seed(store: SQLStore) -> list[int]:
 def suggestion_labels(
     taxonomy: str, codes: list[str], top: float, model: tuple[str, str] = SEED_MODEL
 ) -> list[LabelCreate]:
-    """A model's ranked suggestions as the classification job stores them."""
+    """A model's ranked suggestions as the classification job stores them (the first ones
+    members of the code set, by ``pipelines.classify.code_set``)."""
     rest = (1.0 - top) / max(len(codes) - 1, 1)
+    ranked = [
+        ScoredCode(code, round(top if rank == 1 else rest * (1 - 0.1 * rank), 4), 0.0, rank)
+        for rank, code in enumerate(codes, start=1)
+    ]
+    members = len(code_set(ranked, taxonomy))
     return [
         LabelCreate(
             taxonomy=taxonomy,
-            code=code,
-            probability=round(top if rank == 1 else rest * (1 - 0.1 * rank), 4),
-            rank=rank,
+            code=scored.code,
+            probability=scored.probability,
+            rank=scored.rank,
             model_id=model[0],
             model_version=model[1],
-            rationale=[{"kind": "test", "rank": rank}],
+            rationale=[{"kind": "test", "rank": scored.rank}],
+            in_set=scored.rank <= members,
         )
-        for rank, code in enumerate(codes, start=1)
+        for scored in ranked
     ]
 
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from api.deps import SearchDep, SessionDep, StateDep
 from api.pages.names import load_names
-from api.pages.rendering import HTMLRoute, render
+from api.pages.rendering import TRUST_LABELS, HTMLRoute, render
 from api.pages.search import STATUS_LABELS
 from observatory.documents import source_page_url
+from observatory.domain import TAXONOMY_NAMES
 from observatory.review.queue import PENDING_STATUSES
 from observatory.review.types import as_utc
 from observatory.search import row_status
@@ -42,6 +43,16 @@ def provenance(label: LabelRow) -> str:
         return f"reviewer {label.reviewer}"
     model = " ".join(part for part in (label.model_id, label.model_version) if part)
     return f"{label.source_kind} {model}".strip()
+
+
+def member_status(label: LabelRow) -> str:
+    """How sure a member of the code set is: reviewed, or "AI tag, not reviewed" (and whether
+    it passed the gate or waits for a reviewer)."""
+    if label.source_kind in ("reviewer", "import"):
+        return TRUST_LABELS.get(label.status, label.status)
+    if label.status == "auto_accepted":
+        return "AI tag, not reviewed (passed the gate)"
+    return "AI tag, not reviewed (waiting for review)"
 
 
 def page_range(pages: list[Any]) -> str:
@@ -110,6 +121,9 @@ def priority_page(
     names = load_names(state)
     labels = [label for label in priority.labels if label.is_current]
     labels.sort(key=lambda lb: (lb.taxonomy, lb.rank is None, lb.rank or 0, lb.id))
+    code_sets = {
+        name: [lb for lb in labels if lb.taxonomy == name and lb.in_set] for name in TAXONOMY_NAMES
+    }
     pending = session.scalars(
         select(ReviewTaskRow).where(
             ReviewTaskRow.priority_id == priority_id, ReviewTaskRow.status.in_(PENDING_STATUSES)
@@ -139,6 +153,8 @@ def priority_page(
                 else None
             ),
             "labels": labels,
+            "code_sets": {name: members for name, members in code_sets.items() if members},
+            "member_status": member_status,
             "provenance": provenance,
             "pending": pending,
             "status": status,

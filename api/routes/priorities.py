@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -11,6 +12,8 @@ from api.auth import ReadAccess
 from api.deps import SearchDep, SessionDep, TaxonomiesDep
 from api.schemas import (
     AuditPublic,
+    CodeSetMemberPublic,
+    CodeSetPublic,
     ExplanationPublic,
     LabelHistoryPublic,
     LabelPublic,
@@ -20,6 +23,7 @@ from api.schemas import (
     StrategyBrief,
 )
 from observatory.documents import pdf_url, source_page_url
+from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import InvalidInput
 from observatory.extraction import ExtractionStatus
 from observatory.search import (
@@ -105,6 +109,30 @@ def label_public(label: LabelInfo, catalog_taxonomies: dict[str, Taxonomy]) -> L
     )
 
 
+REVIEWED_SOURCE_KINDS = ("reviewer", "import")
+
+
+def code_sets_public(
+    members: Iterable[LabelInfo], catalog_taxonomies: dict[str, Taxonomy]
+) -> dict[str, CodeSetPublic]:
+    """The code set of every taxonomy (an empty one where the priority has no code)."""
+    found: dict[str, list[CodeSetMemberPublic]] = {name: [] for name in TAXONOMY_NAMES}
+    for member in members:
+        taxonomy = catalog_taxonomies.get(member.taxonomy)
+        code = taxonomy.get(member.code) if taxonomy is not None else None
+        found.setdefault(member.taxonomy, []).append(
+            CodeSetMemberPublic(
+                code=member.code,
+                title=code.title if code is not None else None,
+                probability=member.probability,
+                status=member.status,
+                rank=member.rank,
+                reviewed=member.source_kind in REVIEWED_SOURCE_KINDS,
+            )
+        )
+    return {name: CodeSetPublic(data=items, count=len(items)) for name, items in found.items()}
+
+
 def strategy_brief(strategy: object) -> StrategyBrief:
     """A strategy (catalog ``StrategyInfo`` or ``StrategyRow``) as the API shows it."""
     status = getattr(strategy, "extraction_status", None) or ExtractionStatus.NONE.value
@@ -143,6 +171,7 @@ def priority_public(
         language=catalog.language.value(row),
         strategy=brief,
         labels=[label_public(label, served) for label in catalog.labels[row]],
+        code_sets=code_sets_public(catalog.code_sets[row] if catalog.code_sets else (), served),
         **provenance_fields(brief, catalog.pages[row]),
         source=catalog.sources[row],
         illustrative=brief.illustrative,
@@ -196,10 +225,13 @@ def read_priority(
             label.source_kind,
             label.model_version,
             label.reviewer,
+            label.rank,
+            bool(label.in_set),
         )
         for label in sorted(row.labels, key=lambda x: (x.taxonomy, x.rank or 0, x.id))
         if label.is_current
     ]
+    members = [label for label in current if label.in_set and label.status != "rejected"]
     brief = strategy_brief(strategy)
     return PriorityDetail(
         id=row.id,
@@ -212,6 +244,7 @@ def read_priority(
         source=row.source,
         illustrative=brief.illustrative,
         labels=[label_public(label, served) for label in current],
+        code_sets=code_sets_public(members, served),
         pages=list(row.pages or []),
         confidence=row.confidence,
         rank=row.rank,

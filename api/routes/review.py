@@ -13,6 +13,7 @@ from api.services import review_service
 from observatory.review import (
     QueueFilters,
     ReviewService,
+    SetDecision,
     history,
     queue_stats,
     reviewer_stats,
@@ -51,9 +52,15 @@ def claim_next(
 def decide(
     task_id: TaskId, body: DecisionCreate, state: StateDep, user: ReviewerUser
 ) -> dict[str, Any]:
-    """Accept, reject, correct (with codes) or skip a task you hold."""
+    """Accept, reject, correct (with codes) or skip a task you hold; or ``set``: accept or
+    reject each member of its code set (``verdicts``), ``add`` codes, or say ``none_fits``."""
     service = review_service(state)
-    result = service.decide(task_id, user, body.action, body.codes, body.comment)
+    code_set = (
+        SetDecision(body.verdicts, tuple(body.add), none_fits=body.none_fits)
+        if body.action == "set"
+        else None
+    )
+    result = service.decide(task_id, user, body.action, body.codes, body.comment, code_set=code_set)
     return result.to_dict()
 
 

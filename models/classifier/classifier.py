@@ -278,13 +278,16 @@ class Classifier:
         prediction: Prediction,
         min_probability: float | None = None,
         min_margin: float | None = None,
+        *,
+        rank: int = 1,
     ) -> bool:
-        """Whether ``prediction`` may be accepted without review: explicit thresholds, else
-        the ones fitted for its taxonomy in the calibration, else the module defaults."""
+        """Whether the code at ``rank`` of ``prediction`` may be accepted without review:
+        explicit thresholds, else the ones fitted for its taxonomy in the calibration, else the
+        module defaults. Only rank 1 can pass (``models.classifier.gate.gate``)."""
         chosen = gate_thresholds(
             self.calibration.for_taxonomy(prediction.taxonomy), min_probability, min_margin
         )
-        return gate(prediction, chosen.min_probability, chosen.min_margin)
+        return gate(prediction, chosen.min_probability, chosen.min_margin, rank=rank)
 
     def classify(
         self,

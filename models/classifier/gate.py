@@ -29,14 +29,19 @@ def gate(
     prediction: Prediction,
     min_probability: float | None = None,
     min_margin: float | None = None,
+    *,
+    rank: int = 1,
 ) -> bool:
     """Auto-accept when the top code is probable enough and clearly ahead of the second.
+
+    ``rank`` is the position of the code in the prediction's set of codes: only the top code
+    (rank 1) can pass; a further member of the set (rank > 1) always goes to review.
 
     Thresholds left as None fall back to the module defaults; ``Classifier.gate`` fills them
     from the taxonomy's calibration instead. An abstained prediction never passes, nor does one
     whose top code conflicts with the text's other taxonomies.
     """
-    if prediction.abstained or prediction.conflicts or not prediction.codes:
+    if rank != 1 or prediction.abstained or prediction.conflicts or not prediction.codes:
         return False
     chosen = gate_thresholds(None, min_probability, min_margin)
     return (

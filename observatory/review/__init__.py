@@ -22,6 +22,7 @@ from observatory.review.agreement import (
 )
 from observatory.review.bulk import bulk_accept
 from observatory.review.claims import claim_next, describe_task, held_task, release
+from observatory.review.code_sets import SetDecision, none_fits
 from observatory.review.decisions import decide, undo_last, validate_codes
 from observatory.review.export import export_gold, gold_rows, history
 from observatory.review.figures import model_precision, queue_stats, reviewer_stats
@@ -39,6 +40,7 @@ from observatory.review.types import (
     Suggestion,
     TaskStatus,
     UndoneListener,
+    Verdict,
 )
 from observatory.store.database import Store
 from observatory.users import Identity
@@ -56,9 +58,11 @@ __all__ = [
     "QueueFilters",
     "QueueItem",
     "ReviewService",
+    "SetDecision",
     "Suggestion",
     "TaskStatus",
     "UndoneListener",
+    "Verdict",
     "agreement",
     "bulk_accept",
     "claim_next",
@@ -75,6 +79,7 @@ __all__ = [
     "krippendorff_alpha_nominal",
     "list_queue",
     "model_precision",
+    "none_fits",
     "queue_size",
     "queue_stats",
     "rejected_codes",
@@ -116,6 +121,7 @@ class ReviewService:
         comment: str | None = None,
         *,
         now: datetime | None = None,
+        code_set: SetDecision | None = None,
     ) -> DecisionResult:
         """See ``decide``; confirmed labels go to ``on_confirmed``."""
         return decide(
@@ -127,6 +133,7 @@ class ReviewService:
             comment,
             listeners=self.on_confirmed,
             now=now,
+            code_set=code_set,
         )
 
     def undo_last(self, reviewer: Identity, *, now: datetime | None = None) -> DecisionResult:

@@ -235,6 +235,7 @@ def describe_task(session: Session, task_id: int) -> ClaimedTask:
     if row is None:
         raise NotFound(f"no review task with id {task_id}")
     task, priority, strategy = row
+    offered = suggestions(session, priority.id, task.taxonomy)
     return ClaimedTask(
         task_id=task.id,
         priority_id=priority.id,
@@ -247,10 +248,11 @@ def describe_task(session: Session, task_id: int) -> ClaimedTask:
         language=priority.language or strategy.language,
         country=strategy.country,
         nuts_code=strategy.nuts_code,
-        suggestions=suggestions(session, priority.id, task.taxonomy),
+        suggestions=offered,
         current_codes=[label.code for label in current_labels(session, priority.id, task.taxonomy)],
         lease_expires_at=as_utc(task.lease_expires_at or utcnow()),
         version=task.version,
+        code_set=[s for s in offered if s.in_set],
     )
 
 

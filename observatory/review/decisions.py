@@ -28,6 +28,7 @@ from observatory.review.claims import (
     lease_seconds,
     release_held,
 )
+from observatory.review.code_sets import SetDecision, audit_verdicts, set_outcome
 from observatory.review.outcome import LabelChanges, apply_outcome, revert_outcome
 from observatory.review.queue import active_decisions, doubt_score, suggestions
 from observatory.review.types import (
@@ -60,9 +61,11 @@ def decide(
     *,
     listeners: Iterable[ConfirmedListener] = (),
     now: datetime | None = None,
+    code_set: SetDecision | None = None,
 ) -> DecisionResult:
     """Record one reviewer's decision on a task in its own write transaction; once committed,
-    confirmed labels are passed to the ``on_confirmed`` listeners."""
+    confirmed labels are passed to the ``on_confirmed`` listeners. ``code_set`` carries the
+    per-code verdicts of a ``set`` decision (``observatory.review.code_sets``)."""
     actor = Actor.of(reviewer)
     with store.transaction(write=True) as session:
         result, confirmation = decide_in_session(
@@ -74,6 +77,7 @@ def decide(
             comment,
             now=now,
             lock=store.dialect == "postgresql",
+            code_set=code_set,
         )
     notify(listeners, [confirmation] if confirmation else [])
     return result
@@ -90,6 +94,7 @@ def decide_in_session(
     now: datetime | None = None,
     lock: bool = False,
     require_claim: bool = True,
+    code_set: SetDecision | None = None,
 ) -> tuple[DecisionResult, Confirmation | None]:
     """The body of ``decide`` in the caller's (write) transaction; returns the result and what
     to tell the listeners after commit.
@@ -110,7 +115,12 @@ def decide_in_session(
         )
     offered = suggestions(session, task.priority_id, task.taxonomy)
     before = _snapshot(task, offered)
-    outcome = [] if action == Action.SKIP else _outcome_codes(action, codes, task, offered)
+    judged = None
+    if action == Action.SET:
+        judged = set_outcome(code_set, offered, lambda raw: validate_codes(task.taxonomy, raw))
+        outcome = judged.codes
+    else:
+        outcome = [] if action == Action.SKIP else _outcome_codes(action, codes, task, offered)
     decision = ReviewDecisionRow(
         task_id=task.id,
         reviewer=actor.name,
@@ -121,6 +131,9 @@ def decide_in_session(
     )
     session.add(decision)
     session.flush()
+    if judged is not None:
+        audit_verdicts(session, task, judged, offered, actor=actor.name,
+                       decision_id=decision.id, comment=comment)  # fmt: skip
     settled, changes = False, LabelChanges()
     if action != Action.SKIP:
         settled = _settle_or_escalate(session, task, offered)
@@ -161,6 +174,7 @@ def decide_in_session(
         task_status=task.status,
         settled=settled,
         confirmed_codes=outcome if settled else [],
+        rejected_codes=judged.rejected if judged else [],
     )
     confirmation = None
     if settled and outcome:
@@ -344,6 +358,7 @@ def _snapshot(task: ReviewTaskRow, offered: list[Suggestion]) -> dict[str, Any]:
         "doubt": task.doubt,
         "claimed_by": task.claimed_by,
         "suggestions": [s.code for s in offered],
+        "set": [s.code for s in offered if s.in_set],
         "top": offered[0].code if offered else None,
         "top_probability": offered[0].probability if offered else None,
         "model_version": task.model_version,

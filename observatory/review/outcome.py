@@ -2,7 +2,9 @@
 
 Settling retires the labels in force for the (priority, taxonomy) and adds reviewer labels:
 ``accepted`` when the reviewer accepted suggestions, ``corrected`` when they chose other codes
-(an alternative suggestion keeps the model's probability and version as provenance). Codes the
+(an alternative suggestion keeps the model's probability and version as provenance); on a
+per-code decision (``set``) each member of the code set the reviewer kept is ``accepted`` and
+each code they added ``corrected``, and every member they did not keep is rejected. Codes the
 reviewer turned down are recorded as ``rejected`` rows that are never current (``is_current``
 False); such a row counts for ``rejected_codes`` while its ``retired_at`` is empty, and an undo
 retires it.
@@ -35,6 +37,7 @@ COPIED_FIELDS = (
     "taxonomy_version",
     "reviewer",
     "rationale",
+    "in_set",
 )
 
 
@@ -51,11 +54,23 @@ def rejected_by(action: str, codes: list[str], suggested: list[LabelRow]) -> lis
     """Suggestions a decision turns down: every one not kept on reject; the overridden first
     suggestion on correct; none on accept (the other alternatives were merely not chosen)."""
     model_rows = [row for row in suggested if row.source_kind == LabelSource.MODEL.value]
+    if action == Action.SET.value:  # every member of the set was judged: those not kept
+        return [row for row in suggested if row.in_set and row.code not in codes]
     if action == Action.REJECT.value:
         return [row for row in model_rows if row.code not in codes]
     if action == Action.CORRECT.value and model_rows and model_rows[0].code not in codes:
         return model_rows[:1]
     return []
+
+
+def reviewed_status(action: str, source: LabelRow | None) -> LabelStatus:
+    """``accepted`` for a code the reviewer accepted (on accept, or a member of the set on a
+    per-code decision), ``corrected`` for a code they chose themselves."""
+    if action == Action.ACCEPT.value:
+        return LabelStatus.ACCEPTED
+    if action == Action.SET.value and source is not None and source.in_set:
+        return LabelStatus.ACCEPTED
+    return LabelStatus.CORRECTED
 
 
 def apply_outcome(
@@ -85,9 +100,7 @@ def apply_outcome(
                 priority_id=priority_id,
                 taxonomy=taxonomy,
                 code=code,
-                status=(
-                    LabelStatus.ACCEPTED if action == Action.ACCEPT.value else LabelStatus.CORRECTED
-                ).value,
+                status=reviewed_status(action, source).value,
                 probability=source.probability if source else None,
                 score=source.score if source else None,
                 rank=rank,

@@ -32,7 +32,12 @@ from observatory.store.tables import (
 )
 
 DOUBT_WEIGHTS = (0.5, 0.3, 0.2)
-DECISIVE_ACTIONS = (Action.ACCEPT.value, Action.REJECT.value, Action.CORRECT.value)
+DECISIVE_ACTIONS = (
+    Action.ACCEPT.value,
+    Action.REJECT.value,
+    Action.CORRECT.value,
+    Action.SET.value,
+)
 PENDING_STATUSES = (TaskStatus.OPEN.value, TaskStatus.ADJUDICATION.value)
 
 
@@ -162,7 +167,10 @@ def suggestions(session: Session, priority_id: int, taxonomy: str) -> list[Sugge
         )
         .order_by(LabelRow.rank.is_(None), LabelRow.rank, LabelRow.id)
     )
-    return [Suggestion(r.code, r.rank, r.probability, r.model_version) for r in rows]
+    return [
+        Suggestion(r.code, r.rank, r.probability, r.model_version, r.status, bool(r.in_set))
+        for r in rows
+    ]
 
 
 def active_decisions() -> Select[Any]:

@@ -23,8 +23,16 @@ class Action(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     CORRECT = "correct"
+    SET = "set"  # a verdict on each member of the code set, codes added, or "none fits"
     SKIP = "skip"
     UNDO = "undo"
+
+
+class Verdict(StrEnum):
+    """A reviewer's verdict on one member of a task's code set."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
 
 
 # called after a decision is committed with (priority_id, taxonomy, codes, text)
@@ -46,12 +54,15 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One of the model's top suggestions for a task."""
+    """One of the labels in force for a task: a member of its code set (``in_set``) or a
+    further suggestion, with its own probability and status."""
 
     code: str
     rank: int | None
     probability: float | None
     model_version: str | None
+    status: str = "suggested"
+    in_set: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,8 @@ class ClaimedTask:
     current_codes: list[str]
     lease_expires_at: datetime
     version: int
+    # the members of the code set, best first: each gets its own verdict (Action.SET)
+    code_set: list[Suggestion] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -116,6 +129,7 @@ class DecisionResult:
     task_status: str
     settled: bool
     confirmed_codes: list[str] = field(default_factory=list)
+    rejected_codes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -45,6 +45,8 @@ class LabelInfo:
     source_kind: str
     model_version: str | None
     reviewer: str | None
+    rank: int | None = None
+    in_set: bool = True  # a member of the (priority, taxonomy) code set
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class Catalog:
     code_rows: dict[str, dict[str, np.ndarray]]
     # the latest retirement of a label when this snapshot was read (labels_changed_since)
     labels_retired_at: Any = None
+    # the members of each priority's code sets, reviewed or not, best first per taxonomy
+    code_sets: list[tuple[LabelInfo, ...]] = field(default_factory=list)
     _orders: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -243,6 +247,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
     )
     labels_by_id = tags_by_priority(label_rows)
     labels = [labels_by_id.get(int(i), ()) for i in ids]
+    sets_by_id = sets_by_priority(label_rows)
     status_bits = np.fromiter((bits(items) for items in labels), dtype=np.uint8, count=len(labels))
     return Catalog(
         stamp=stamp,
@@ -267,6 +272,7 @@ def build_catalog(store: Store, taxonomies: Mapping[str, Taxonomy]) -> Catalog:
         status_bits=status_bits,
         code_rows=_code_rows(labels, taxonomies),
         labels_retired_at=retired_at,
+        code_sets=[sets_by_id.get(int(i), ()) for i in ids],
     )
 
 
@@ -284,6 +290,7 @@ def current_label_rows(session: Any, priority_ids: Sequence[int] | None = None) 
             LabelRow.model_version,
             LabelRow.reviewer,
             LabelRow.rank,
+            LabelRow.in_set,
         )
         .join(PriorityRow, PriorityRow.id == LabelRow.priority_id)
         .join(StrategyRow, StrategyRow.id == PriorityRow.strategy_id)
@@ -299,8 +306,18 @@ def tags_by_priority(label_rows: Sequence[Any]) -> dict[int, tuple[LabelInfo, ..
     """Priority id -> the labels that tag it (``is_tag``), from ``current_label_rows``."""
     found: dict[int, list[LabelInfo]] = {}
     for row in label_rows:
-        if is_tag(row.status, row.rank, row.probability):
-            found.setdefault(row.priority_id, []).append(LabelInfo(*row[1:-1]))
+        if is_tag(row.status, row.rank, row.probability, bool(row.in_set)):
+            found.setdefault(row.priority_id, []).append(LabelInfo(*row[1:]))
+    return {priority_id: tuple(items) for priority_id, items in found.items()}
+
+
+def sets_by_priority(label_rows: Sequence[Any]) -> dict[int, tuple[LabelInfo, ...]]:
+    """Priority id -> the members of its code sets (every taxonomy), from
+    ``current_label_rows``: what lists and exports show, each member with its status."""
+    found: dict[int, list[LabelInfo]] = {}
+    for row in label_rows:
+        if row.in_set and row.status != "rejected":
+            found.setdefault(row.priority_id, []).append(LabelInfo(*row[1:]))
     return {priority_id: tuple(items) for priority_id, items in found.items()}
 
 
@@ -311,13 +328,15 @@ SECONDARY_TAG_PROBABILITY = 0.3
 CONFIRMED_STATUSES = frozenset({"auto_accepted", "accepted", "corrected"})
 
 
-def is_tag(status: str, rank: int | None, probability: float | None) -> bool:
+def is_tag(status: str, rank: int | None, probability: float | None, in_set: bool = True) -> bool:
     """Whether a label in force tags its priority for search, facets, profiles and matching:
-    every confirmed label (automatically or by a reviewer), the model's top suggestion, and a
-    lower suggestion with probability >= ``SECONDARY_TAG_PROBABILITY``."""
+    every confirmed label (automatically or by a reviewer) at any rank of the code set, the
+    model's top suggestion, and a lower member of the set with probability >=
+    ``SECONDARY_TAG_PROBABILITY``. A suggestion outside the code set never tags; a rejected
+    code is not in force."""
     if status in CONFIRMED_STATUSES:
         return True
-    if status != "suggested":
+    if status != "suggested" or not in_set:
         return False
     return rank in (None, 1) or (probability or 0.0) >= SECONDARY_TAG_PROBABILITY
 

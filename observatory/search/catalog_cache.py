@@ -25,6 +25,7 @@ from observatory.search.catalog import (
     build_catalog,
     content_of,
     current_label_rows,
+    sets_by_priority,
     store_stamp,
     tags_by_priority,
     with_ancestors,
@@ -93,17 +94,22 @@ def refresh_labels(
         )
         ids = sorted({int(i) for i in session.scalars(changed.distinct())})
         rows = [r for r in (catalog.row_of(i) for i in ids) if r is not None]
-        fresh = tags_by_priority(current_label_rows(session, [int(catalog.ids[r]) for r in rows]))
+        label_rows = current_label_rows(session, [int(catalog.ids[r]) for r in rows])
+    fresh = tags_by_priority(label_rows)
+    fresh_sets = sets_by_priority(label_rows)
     labels = list(catalog.labels)
+    code_sets = list(catalog.code_sets)
     status_bits = catalog.status_bits.copy()
     for row in rows:
         labels[row] = fresh.get(int(catalog.ids[row]), ())
+        code_sets[row] = fresh_sets.get(int(catalog.ids[row]), ())
         status_bits[row] = bits(labels[row])
     code_rows = _repost(catalog, rows, labels, taxonomies)
     return dataclasses.replace(
         catalog,
         stamp=stamp,
         labels=labels,
+        code_sets=code_sets,
         status_bits=status_bits,
         code_rows=code_rows,
         labels_retired_at=retired_at,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -145,7 +146,10 @@ class CorrespondenceRow(Base):
 class LabelRow(Base):
     """A taxonomy code attached to a priority, by a model or a reviewer.
 
-    ``is_current`` marks the labels in force; retired labels stay for the history.
+    ``is_current`` marks the labels in force; retired labels stay for the history. ``in_set``
+    marks the members of the (priority, taxonomy) code set (``pipelines.classify.code_set``):
+    the codes the priority is tagged with, each with its own probability and status; a label
+    in force outside the set is a further suggestion a reviewer may add.
     """
 
     __tablename__ = "labels"
@@ -168,6 +172,7 @@ class LabelRow(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    in_set: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     priority: Mapped[PriorityRow] = relationship(back_populates="labels")
 

@@ -1,10 +1,13 @@
 """The classification job: classify stored priorities, store scored labels, route doubt to review.
 
 For every (priority, taxonomy) the model's previous suggestions are retired and the new top-k
-stored with probability, rank, model id and version, and rationale. A top code that passes the
-routing gate is stored as ``auto_accepted``; otherwise the pair goes to the review queue with
-its doubt. Pairs that a reviewer already decided are left alone (people win over models), and
-codes a reviewer rejected for this model version are not suggested again.
+stored with probability, rank, model id and version, and rationale. The first of them form the
+pair's code set (``pipelines.classify.code_set``: the top code plus each further code likely
+enough), marked ``in_set``. Each member passes or fails the routing gate on its own
+(``Classifier.gate(prediction, rank=r)``) and is stored ``auto_accepted`` when it passes; if any
+member fails, the pair goes to the review queue with its doubt. Pairs that a reviewer already
+decided are left alone (people win over models), including a reviewer's "none fits", and codes a
+reviewer rejected for this model version are not suggested again.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from observatory import __version__
 from observatory.domain import TAXONOMY_NAMES, LabelCreate, LabelSource, LabelStatus
 from observatory.errors import InvalidInput
 from observatory.extraction import unreviewed_strategy_ids
-from observatory.review import doubt_score, enqueue, rejected_codes
+from observatory.review import doubt_score, enqueue, none_fits, rejected_codes
 from observatory.settings import Settings
 from observatory.store import Store
 from observatory.store.audit import record_audit
 from observatory.store.labels import add_labels, current_labels, retire_labels
 from observatory.store.tables import LabelRow, PriorityRow, StrategyRow
+from pipelines.classify.code_set import prediction_set
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +121,9 @@ def classify_priorities(
         ]
     version = model_version(classifier)
 
-    def accepts(prediction: Prediction) -> bool:
+    def accepts(prediction: Prediction, rank: int) -> bool:
         return classifier.gate(
-            prediction, settings.auto_accept_probability, settings.auto_accept_margin
+            prediction, settings.auto_accept_probability, settings.auto_accept_margin, rank=rank
         )
 
     report = ClassifyReport(model_id=classifier.embedder.model_id, model_version=version)
@@ -140,7 +144,7 @@ def classify_priorities(
             # priorities of an extraction waiting for review are never auto-accepted
             unsure = unreviewed_strategy_ids(session, [row.strategy_id for row in rows])
             for row, by_taxonomy in zip(rows, predictions, strict=True):
-                gate = (lambda _prediction: False) if row.strategy_id in unsure else accepts
+                gate = never if row.strategy_id in unsure else accepts
                 for name, prediction in by_taxonomy.items():
                     _store_prediction(session, row, name, prediction, version, gate, report)
                 report.priorities += 1
@@ -159,17 +163,24 @@ def classify_priorities(
     return report
 
 
+def never(_prediction: Prediction, _rank: int) -> bool:
+    """The gate of a priority nobody may stand behind yet (its extraction awaits review)."""
+    return False
+
+
 def _store_prediction(
     session: Session,
     priority: PriorityRow,
     taxonomy: str,
     prediction: Prediction,
     version: str,
-    accepts: Callable[[Prediction], bool],
+    accepts: Callable[[Prediction, int], bool],
     report: ClassifyReport,
 ) -> None:
     in_force = current_labels(session, priority.id, taxonomy)
-    if any(label.source_kind in REVIEWED_SOURCES for label in in_force):
+    if any(label.source_kind in REVIEWED_SOURCES for label in in_force) or none_fits(
+        session, priority.id, taxonomy
+    ):
         report.kept_reviewed[taxonomy] = report.kept_reviewed.get(taxonomy, 0) + 1
         return
     retire_labels(session, in_force)
@@ -178,12 +189,14 @@ def _store_prediction(
     if refused:
         # the crosswalk conflicts still hold: they are about the other taxonomies' top codes
         prediction = dataclasses.replace(prediction, codes=codes)
-    accepted = accepts(prediction)
+    members = len(prediction_set(prediction))
+    # a pair a reviewer turned codes down for is never accepted again without a person
+    passed = {rank for rank in range(1, members + 1) if not refused and accepts(prediction, rank)}
     labels = [
         LabelCreate(
             taxonomy=taxonomy,
             code=scored.code,
-            status=LabelStatus.AUTO_ACCEPTED if accepted and rank == 1 else LabelStatus.SUGGESTED,
+            status=LabelStatus.AUTO_ACCEPTED if rank in passed else LabelStatus.SUGGESTED,
             probability=min(max(float(scored.probability), 0.0), 1.0),
             score=float(scored.score),
             rank=rank,
@@ -192,24 +205,40 @@ def _store_prediction(
             model_version=version,
             taxonomy_version=prediction.taxonomy_version,
             rationale=[evidence_dict(e) for e in scored.rationale[:3]],
+            in_set=rank <= members,
         )
         for rank, scored in enumerate(codes, start=1)
     ]
     add_labels(session, priority.id, labels)
     report.labels += len(labels)
-    if accepted:
+    if 1 in passed:
         report.auto_accepted[taxonomy] = report.auto_accepted.get(taxonomy, 0) + 1
+    if members and len(passed) == members:
         return
-    top = codes[0].probability if codes else None
     enqueue(
         session,
         priority.id,
         taxonomy,
-        doubt=doubt_score(top, prediction.margin if codes else None),
+        doubt=set_doubt(prediction, members, passed),
         reason="abstain" if prediction.abstained else "gate",
         model_version=version,
     )
     report.queued[taxonomy] = report.queued.get(taxonomy, 0) + 1
+
+
+def set_doubt(prediction: Prediction, members: int, passed: set[int]) -> float:
+    """Doubt of a pair whose set is not all accepted: the top code's (``doubt_score`` of its
+    probability and margin) when it failed the gate, else that of the most doubtful further
+    member (its probability, no margin: nothing says it belongs beside the top code)."""
+    codes = prediction.codes
+    if 1 not in passed or not codes:
+        top = codes[0].probability if codes else None
+        return doubt_score(top, prediction.margin if codes else None)
+    return max(
+        doubt_score(codes[rank - 1].probability, None)
+        for rank in range(2, members + 1)
+        if rank not in passed
+    )
 
 
 def evidence_dict(evidence: Evidence) -> dict[str, object]:

@@ -61,13 +61,24 @@ def test_every_priority_gets_ranked_labels_with_provenance(small_store, classifi
         assert session.scalar(select(func.count()).select_from(ReviewTaskRow)) == 9
 
 
-def test_an_open_gate_auto_accepts_and_queues_nothing(small_store, classifier, tmp_path):
+def test_an_open_gate_auto_accepts_top_codes_and_queues_only_further_members(
+    small_store, classifier, tmp_path
+):
     report = classify_priorities(small_store, classifier, _settings(tmp_path, 0.0, 0.0))
-    assert sum(report.auto_accepted.values()) == 9 and not report.queued
+    assert sum(report.auto_accepted.values()) == 9
     with small_store.transaction() as session:
         statuses = {label.status for label in session.scalars(
             select(LabelRow).where(LabelRow.rank == 1))}  # fmt: skip
         assert statuses == {"auto_accepted"}
+        # a further member of a set is never auto-accepted, even by an open gate: its pair waits
+        further = list(session.scalars(
+            select(LabelRow).where(LabelRow.rank > 1, LabelRow.in_set.is_(True))))  # fmt: skip
+        assert {label.status for label in further} <= {"suggested"}
+        pairs = {(label.priority_id, label.taxonomy) for label in further}
+        tasks = {(task.priority_id, task.taxonomy) for task in session.scalars(
+            select(ReviewTaskRow))}  # fmt: skip
+        assert tasks == pairs
+        assert sum(report.queued.values()) == len(pairs)
 
 
 def test_reviewed_labels_are_kept_and_rejected_codes_not_suggested(
