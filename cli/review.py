@@ -134,7 +134,8 @@ def _step(store: Any, actor: Any, task: Any, key: str, reader: KeyReader) -> Any
         return task
     status = "settled" if result.settled else result.task_status
     rejected = f" (rejected {';'.join(result.rejected_codes)})" if result.rejected_codes else ""
-    typer.echo(f"{result.action} {';'.join(result.codes) or 'none fits'}{rejected} -> {status}")
+    codes = ";".join(result.codes) or ("none fits" if result.action == "set" else "")
+    typer.echo(f"{result.action} {codes}{rejected} -> {status}")
     return None
 
 

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from api.deps import StateDep
 from api.pages.names import TAXONOMY_NAMES, load_names
-from api.pages.rendering import TAXONOMY_LABELS, HTMLRoute, render, sign_in_page
+from api.pages.rendering import TAXONOMY_LABELS, TRUST_LABELS, HTMLRoute, render, sign_in_page
 from api.services import review_service, taxonomies
 from api.sessions import CSRF_FIELD, check_csrf, end_session, session_actor, start_session
-from observatory.errors import Unauthorized
+from observatory.errors import InvalidInput, Unauthorized
 from observatory.review.claims import describe_task
+from observatory.review.code_sets import SetDecision
 from observatory.review.figures import queue_stats, reviewer_stats
 from observatory.review.queue import PENDING_STATUSES, check_taxonomy
 from observatory.review.types import Action, ClaimedTask, QueueFilters
@@ -37,6 +38,7 @@ ACTION_MESSAGES = {
     "accept": "Accepted.",
     "reject": "Rejected.",
     "correct": "Corrected.",
+    "set": "Saved your decision on each code.",
     "skip": "Skipped; it comes back last.",
     "undo": "Your last decision was undone; the item is back.",
     "empty": "The queue has no item for you right now.",
@@ -118,11 +120,13 @@ def review_screen(
     flash: str = "",
     problem: str = "",
     typed: str = "",
+    set_problem: str = "",
     status_code: int = 200,
 ) -> Response:
     """The review screen for the task in hand (or the empty queue)."""
     names = load_names(state)
     suggestions: list[dict[str, Any]] = []
+    code_set: list[dict[str, Any]] = []
     in_force: list[str] = []
     with state.store.transaction() as session:
         if task is not None:
@@ -139,6 +143,17 @@ def review_screen(
                         "why": rationale_lines(label.rationale if label else []),
                     }
                 )
+            for member in task.code_set:
+                label = labels.get(member.code)
+                code_set.append(
+                    {
+                        "code": member.code,
+                        "title": names.code(task.taxonomy, member.code),
+                        "probability": member.probability,
+                        "status": TRUST_LABELS.get(member.status, member.status),
+                        "why": rationale_lines(label.rationale if label else []),
+                    }
+                )
         counters = queue_counters(session)
         figures = reviewer_figures(session, actor.name)
     options = sorted(names.codes.get(task.taxonomy, {}).items()) if task else []
@@ -151,6 +166,8 @@ def review_screen(
             "actor": actor,
             "task": task,
             "suggestions": suggestions,
+            "code_set": code_set,
+            "set_problem": set_problem,
             "in_force": in_force,
             "options": options,
             "counters": counters,
@@ -286,6 +303,50 @@ def decide_form(
     service.decide(task_id, actor, action, codes or None, comment.strip() or None)
     service.claim_next(actor, filters)
     return RedirectResponse(_next_url(action, taxonomy), status_code=303)
+
+
+def parse_verdicts(values: list[str]) -> dict[str, str]:
+    """``code=accept`` / ``code=reject`` pairs from the set form (blank: not decided yet)."""
+    verdicts: dict[str, str] = {}
+    for value in values:
+        code, _, verdict = value.rpartition("=")
+        if code and verdict:
+            verdicts[code] = verdict
+    return verdicts
+
+
+@router.post("/review/decide-set")
+def decide_set_form(
+    request: Request,
+    state: StateDep,
+    task_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    csrf: CsrfField = "",
+    verdict: Annotated[list[str] | None, Form(max_length=50)] = None,
+    add: Annotated[str, Form(max_length=2000)] = "",
+    none_fits: Annotated[str, Form(max_length=5)] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    taxonomy: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Record a verdict on each member of the task's code set (and codes added, or "none
+    fits"), then claim the next task; a refused decision keeps the item, with the reason."""
+    actor = _require(state, request, csrf)
+    filters = QueueFilters(taxonomy=check_taxonomy(taxonomy)) if taxonomy else None
+    added = tuple(code for code in add.replace(";", ",").replace(" ", ",").split(",") if code)
+    decision = SetDecision(parse_verdicts(verdict or []), added, none_fits=bool(none_fits))
+    service = review_service(state)
+    try:
+        service.decide(
+            task_id, actor, Action.SET, comment=comment.strip() or None, code_set=decision
+        )
+    except InvalidInput as exc:  # the reviewer stays on the same item, with the reason
+        with state.store.transaction() as session:
+            task = describe_task(session, task_id)
+        return review_screen(
+            request, state, actor, task, taxonomy=taxonomy, set_problem=exc.message,
+            status_code=400,
+        )  # fmt: skip
+    service.claim_next(actor, filters)
+    return RedirectResponse(_next_url(Action.SET.value, taxonomy), status_code=303)
 
 
 @router.post("/review/undo")

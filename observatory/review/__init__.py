@@ -23,7 +23,8 @@ from observatory.review.agreement import (
 from observatory.review.bulk import bulk_accept
 from observatory.review.claims import claim_next, describe_task, held_task, release
 from observatory.review.code_sets import SetDecision, none_fits
-from observatory.review.decisions import decide, undo_last, validate_codes
+from observatory.review.codes import validate_codes
+from observatory.review.decisions import decide, undo_last
 from observatory.review.export import export_gold, gold_rows, history
 from observatory.review.figures import model_precision, queue_stats, reviewer_stats
 from observatory.review.outcome import rejected_codes

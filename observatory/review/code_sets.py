@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from observatory.errors import InvalidInput
+from observatory.review.codes import validate_codes
 from observatory.review.queue import active_decisions
 from observatory.review.types import Action, Suggestion, TaskStatus, Verdict
 from observatory.store.audit import record_audit
@@ -48,12 +49,10 @@ def members_of(offered: Sequence[Suggestion]) -> list[Suggestion]:
 
 
 def set_outcome(
-    decision: SetDecision | None,
-    offered: Sequence[Suggestion],
-    normalise: object,
+    decision: SetDecision | None, offered: Sequence[Suggestion], taxonomy: str
 ) -> SetOutcome:
-    """Check a per-code decision against the set (``InvalidInput`` naming every problem) and
-    return its outcome. ``normalise(codes)`` validates added codes against the taxonomy."""
+    """Check a per-code decision against the set (``InvalidInput`` naming every problem; added
+    codes are checked against ``taxonomy``) and return its outcome."""
     if decision is None:
         raise InvalidInput("a set decision needs a verdict per member (or none_fits)")
     members = [s.code for s in members_of(offered)]
@@ -70,7 +69,7 @@ def set_outcome(
             problems.append(f"{code!r} is not in the set {members}; add it instead")
             continue
         verdicts[code] = verdict
-    added = normalise(decision.added) if decision.added else []  # type: ignore[operator]
+    added = validate_codes(taxonomy, decision.added) if decision.added else []
     doubled = [code for code in added if code in members]
     if doubled:
         problems.append(f"{doubled} already in the set: accept them instead of adding")

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-import taxonomies
 from observatory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from observatory.review.claims import (
     ADJUDICATING_ROLES,
@@ -29,6 +28,7 @@ from observatory.review.claims import (
     release_held,
 )
 from observatory.review.code_sets import SetDecision, audit_verdicts, set_outcome
+from observatory.review.codes import validate_codes
 from observatory.review.outcome import LabelChanges, apply_outcome, revert_outcome
 from observatory.review.queue import active_decisions, doubt_score, suggestions
 from observatory.review.types import (
@@ -38,13 +38,11 @@ from observatory.review.types import (
     Suggestion,
     TaskStatus,
 )
-from observatory.settings import load_settings
 from observatory.store.audit import record_audit
 from observatory.store.database import Store
 from observatory.store.strategies import get_priority
 from observatory.store.tables import AuditRow, ReviewDecisionRow, ReviewTaskRow, utcnow
 from observatory.users import Actor, Identity, require_role
-from taxonomies.errors import TaxonomyError, UnknownCode
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +115,7 @@ def decide_in_session(
     before = _snapshot(task, offered)
     judged = None
     if action == Action.SET:
-        judged = set_outcome(code_set, offered, lambda raw: validate_codes(task.taxonomy, raw))
+        judged = set_outcome(code_set, offered, task.taxonomy)
         outcome = judged.codes
     else:
         outcome = [] if action == Action.SKIP else _outcome_codes(action, codes, task, offered)
@@ -288,32 +286,6 @@ def priority_text(session: Session, task: ReviewTaskRow) -> str:
     """The text a classifier learns from: title, then description."""
     priority = get_priority(session, task.priority_id)
     return ". ".join(part for part in (priority.title, priority.description.strip()) if part)
-
-
-def validate_codes(taxonomy: str, codes: Iterable[str]) -> list[str]:
-    """Normalise codes against the taxonomy (deduplicated, order kept); NACE codes must be at
-    division level or finer."""
-    try:
-        overlay = load_settings().taxonomy_dir
-        loaded = taxonomies.load(taxonomy, overlay_dir=overlay if overlay.is_dir() else None)
-    except TaxonomyError as exc:
-        raise InvalidInput(f"cannot load taxonomy {taxonomy!r}: {exc}") from None
-    valid: list[str] = []
-    problems: list[str] = []
-    for raw in codes:
-        try:
-            code = loaded.normalize(str(raw).strip())
-        except UnknownCode:
-            problems.append(f"unknown {taxonomy} code {raw!r}")
-            continue
-        if taxonomy == "nace" and loaded.level_of(code) == "section":
-            problems.append(f"NACE code {raw!r} is a section; give a division or finer")
-            continue
-        if code not in valid:
-            valid.append(code)
-    if problems:
-        raise InvalidInput("; ".join(problems), errors=problems)
-    return valid
 
 
 def _parse_action(action: Action | str) -> Action:

@@ -178,9 +178,9 @@ def _store_prediction(
     report: ClassifyReport,
 ) -> None:
     in_force = current_labels(session, priority.id, taxonomy)
-    if any(label.source_kind in REVIEWED_SOURCES for label in in_force) or none_fits(
-        session, priority.id, taxonomy
-    ):
+    reviewed = any(label.source_kind in REVIEWED_SOURCES for label in in_force)
+    # a reviewer's "none fits" leaves nothing in force (checked only then: one query fewer)
+    if reviewed or (not in_force and none_fits(session, priority.id, taxonomy)):
         report.kept_reviewed[taxonomy] = report.kept_reviewed.get(taxonomy, 0) + 1
         return
     retire_labels(session, in_force)

@@ -64,9 +64,24 @@ def _members(session, priority_id: int, taxonomy: str) -> list[LabelRow]:
 
 def test_the_minimal_gate_never_passes_a_further_member(classifier) -> None:
     text = priority_text(MIXED)  # type: ignore[arg-type]
-    prediction = classifier.classify([text], taxonomies=["nace"])[0]["nace"]
-    assert classifier.gate(prediction, 0.0, 0.0, rank=1) == classifier.gate(prediction, 0.0, 0.0)
-    assert not any(classifier.gate(prediction, 0.0, 0.0, rank=r) for r in range(2, 6))
+    for prediction in classifier.classify([text])[0].values():
+        # rank 1 is today's rule; with the taxonomy's own thresholds a lower rank never passes
+        assert classifier.gate(prediction, rank=1) == classifier.gate(prediction)
+        assert not any(classifier.gate(prediction, rank=r) for r in range(2, 6))
+
+
+def test_each_member_is_gated_on_its_own(mixed_store, classifier, tmp_path):
+    settings = _settings(tmp_path, mixed_store, 0.0, 0.0)
+    classify_priorities(mixed_store, classifier, settings)
+    text = priority_text(MIXED)  # type: ignore[arg-type]
+    expected = classifier.classify([text], languages=["en"])[0]
+    with mixed_store.transaction() as session:
+        for taxonomy, prediction in expected.items():
+            members = _members(session, mixed_store.priority_id, taxonomy)
+            passed = [classifier.gate(prediction, 0.0, 0.0, rank=m.rank) for m in members]
+            assert [m.status == "auto_accepted" for m in members] == passed
+            task = session.scalar(select(ReviewTaskRow).where(ReviewTaskRow.taxonomy == taxonomy))
+            assert (task is not None) == (not all(passed))
 
 
 def test_the_set_is_stored_with_each_members_probability(mixed_store, classifier, tmp_path):
@@ -94,14 +109,12 @@ def test_the_set_is_stored_with_each_members_probability(mixed_store, classifier
 def test_per_code_decisions_are_audited_survive_reclassification_and_are_served(
     mixed_store, classifier, tmp_path
 ):
-    settings = _settings(tmp_path, mixed_store, 0.0, 0.0)  # the gate passes every top code
+    settings = _settings(tmp_path, mixed_store, 1.0, 1.0)  # nothing passes: all reviewed
     classify_priorities(mixed_store, classifier, settings)
     pid = mixed_store.priority_id
     with mixed_store.transaction() as session:
         members = _members(session, pid, "nace")
         assert len(members) >= 2
-        assert members[0].status == "auto_accepted"
-        assert {m.status for m in members[1:]} == {"suggested"}  # never auto-accepted
         assert session.scalar(select(ReviewTaskRow).where(ReviewTaskRow.taxonomy == "nace"))
     top, second = members[0].code, members[1].code
     second_probability = members[1].probability
@@ -190,3 +203,36 @@ def test_none_fits_is_explicit_and_kept(mixed_store, classifier, tmp_path):
     assert report.kept_reviewed.get("nabs") == 1
     with mixed_store.transaction() as session:
         assert current_labels(session, pid, "nabs") == []
+
+
+def test_the_decision_endpoint_takes_a_verdict_per_code(mixed_store, classifier, tmp_path):
+    from observatory.users import create_user
+
+    settings = _settings(tmp_path, mixed_store, 1.0, 1.0)
+    classify_priorities(mixed_store, classifier, settings)
+    with mixed_store.transaction(write=True) as session:
+        _user, key = create_user(session, "rita", Role.REVIEWER)
+    headers = {"X-API-Key": key}
+    app = create_app(settings)
+    with TestClient(app) as client:
+        claimed = client.post("/api/review/next", json={"taxonomy": "ecosystem"}, headers=headers)
+        assert claimed.status_code == 200, claimed.text
+        task = claimed.json()
+        members = [m["code"] for m in task["code_set"]]
+        assert members and all(m["in_set"] for m in task["code_set"])
+        url = f"/api/review/tasks/{task['task_id']}/decision"
+        refused = client.post(url, json={"action": "set", "verdicts": {}}, headers=headers)
+        assert refused.status_code == 400 and refused.json()["ok"] is False
+        assert "every member" in refused.json()["error"]
+        extra = "digital" if "digital" not in members else "tourism"
+        body = {"action": "set", "verdicts": {c: "reject" for c in members}, "add": [extra]}
+        decided = client.post(url, json=body, headers=headers)
+        assert decided.status_code == 200, decided.text
+        assert decided.json()["codes"] == [extra]
+        assert decided.json()["rejected_codes"] == members
+        shown = client.get(f"/api/priorities/{mixed_store.priority_id}").json()
+        assert shown["code_sets"]["ecosystem"]["data"] == [
+            {"code": extra, "title": shown["code_sets"]["ecosystem"]["data"][0]["title"],
+             "probability": shown["code_sets"]["ecosystem"]["data"][0]["probability"],
+             "status": "corrected", "rank": 1, "reviewed": True}
+        ]  # fmt: skip

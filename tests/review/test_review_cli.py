@@ -100,3 +100,16 @@ def test_review_reporting_commands(cli, seeded_store, tmp_path, monkeypatch):
     history = json.loads(cli("review", "history", str(task["priority_id"]), "--json"))
     assert "review.flag" in {entry["action"] for entry in history["data"]}
     assert "error: no priority with id 999999" in cli("review", "history", "999999", code=1)
+
+
+def test_review_start_judges_each_code_of_the_set(cli, seeded_store, monkeypatch):
+    key = add_user(cli, "carla")
+    monkeypatch.setenv("OBSERVATORY_API_KEY", key)
+    # the most doubtful item (top probability 0.30) has a set of three NACE codes: keep the
+    # first, reject the second, keep the third, add 38; then "none fits" on the next item
+    output = cli("review", "start", "--taxonomy", "nace", input="m\ny\nn\ny\n38\nn\nq\n")
+    assert "[set, suggested]" in output and "[not in set]" in output
+    assert "(rejected 02)" in output and "set none fits" in output
+    with seeded_store.transaction() as session:
+        decisions = list(session.scalars(select(ReviewDecisionRow).order_by(ReviewDecisionRow.id)))
+    assert [(d.action, d.codes) for d in decisions] == [("set", ["16", "17", "38"]), ("set", [])]

@@ -126,6 +126,7 @@ def _labels(theme: int, pending: bool) -> dict[str, list[LabelCreate]]:
                     model_id=MODEL[0],
                     model_version=MODEL[1],
                     rationale=[{"text": f"close to the examples of {code}"}],
+                    in_set=is_top,  # the theme's codes form the set; the rest are alternatives
                 )
             )
         found[taxonomy] = labels
