@@ -6,11 +6,16 @@ keeps the plain text's key.
 One SQLite file per model under ``cache_dir/<model slug>/`` (safe for several processes), next to
 a ``config.json`` (``observatory.artefacts``) holding model id, dimension, build time and package
 version.
+
+A read-only seed ships in the package (``SEED_DIR/<model slug>.npz``: the vectors of the built-in
+sample's texts, as ``observatory demo load`` encodes them, written by ``python -m
+pipelines.index.seed_cache``), so a new installation loads the sample without encoding it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -22,7 +27,10 @@ import numpy as np
 from models.embedders.base import Embedder, TextKind, check_languages, text_list
 from observatory import artefacts
 
+log = logging.getLogger(__name__)
+
 _SQLITE_MAX_PARAMS = 900
+SEED_DIR = Path(__file__).parent / "data" / "seed"
 CACHE_KIND = "embedding cache"
 CACHE_REMEDY = "delete the folder to rebuild it"
 
@@ -43,8 +51,12 @@ class CacheStats:
 class EmbeddingCache:
     """Vectors of one model, stored by text hash in SQLite."""
 
-    def __init__(self, cache_dir: Path, model_id: str, dimension: int) -> None:
+    def __init__(
+        self, cache_dir: Path, model_id: str, dimension: int, *, seed_dir: Path = SEED_DIR
+    ) -> None:
         self.folder = Path(cache_dir) / artefacts.slug(model_id)
+        self.seed_file = Path(seed_dir) / f"{artefacts.slug(model_id)}.npz"
+        self._seed: dict[str, np.ndarray] | None = None  # read at the first miss
         self.folder.mkdir(parents=True, exist_ok=True)
         self.model_id = model_id
         self.dimension = dimension
@@ -83,7 +95,17 @@ class EmbeddingCache:
                 )
                 for key, blob in rows:
                     found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = [key for key in unique if key not in found]
+        if missing:
+            seed = self._seeded()
+            found.update((key, seed[key]) for key in missing if key in seed)
         return found
+
+    def _seeded(self) -> dict[str, np.ndarray]:
+        """The shipped seed vectors of this model (empty when none ship or it does not fit)."""
+        if self._seed is None:
+            self._seed = read_seed(self.seed_file, self.dimension)
+        return self._seed
 
     def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         """Store vectors (existing keys are kept: a text always embeds the same)."""
@@ -102,10 +124,37 @@ class EmbeddingCache:
             self._db.close()
 
 
+def read_seed(path: Path, dimension: int) -> dict[str, np.ndarray]:
+    """Key -> vector of a seed file; empty (with a warning) when it is missing or unreadable."""
+    if not path.is_file():
+        return {}
+    try:
+        with np.load(path) as data:
+            keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("ignoring the embedding seed %s: %s", path, exc)
+        return {}
+    if vectors.shape != (len(keys), dimension):
+        log.warning("ignoring the embedding seed %s: shape %s", path, vectors.shape)
+        return {}
+    return {str(key): vector for key, vector in zip(keys, vectors, strict=True)}
+
+
+def write_seed(path: Path, items: dict[str, np.ndarray]) -> None:
+    """Write a seed file of key -> vector (sorted by key, so equal content, equal bytes)."""
+    keys = sorted(items)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(
+        path,
+        keys=np.array(keys),
+        vectors=np.stack([items[k] for k in keys]).astype(np.float32),
+    )
+
+
 class CachedEmbedder(Embedder):
     """Wrap an embedder so each distinct text is encoded once, ever (per model)."""
 
-    def __init__(self, inner: Embedder, cache_dir: Path) -> None:
+    def __init__(self, inner: Embedder, cache_dir: Path, *, seed_dir: Path = SEED_DIR) -> None:
         self.inner = inner
         self.model_id = inner.model_id
         self.dimension = inner.dimension
@@ -115,7 +164,7 @@ class CachedEmbedder(Embedder):
         self.prefixes = inner.prefixes
         self.symmetric_kind = inner.symmetric_kind
         self.weighs_languages = inner.weighs_languages
-        self.cache = EmbeddingCache(cache_dir, inner.model_id, inner.dimension)
+        self.cache = EmbeddingCache(cache_dir, inner.model_id, inner.dimension, seed_dir=seed_dir)
 
     @property
     def stats(self) -> CacheStats:
