@@ -27,13 +27,19 @@ class FilterField:
     max_values: int = MAX_FILTER_VALUES
 
 
+# What a code filter matches among the members of a priority's code set (README "Code sets").
+CODE_MATCH = (
+    "; matches any accepted code of the priority's set, and before review its top code and "
+    "likely codes; never a rejected one"
+)
+
 # The one definition of the priority filters.
 FILTER_FIELDS = (
     FilterField("country", "Country code; GR/EL and GB/UK both work"),
     FilterField("nuts", "NUTS code; sub-regions match too"),
-    FilterField("nace", "NACE code; a section matches its divisions"),
-    FilterField("nabs", "NABS chapter"),
-    FilterField("ecosystem", "Industrial ecosystem id"),
+    FilterField("nace", "NACE code; a section matches its divisions" + CODE_MATCH),
+    FilterField("nabs", "NABS chapter" + CODE_MATCH),
+    FilterField("ecosystem", "Industrial ecosystem id" + CODE_MATCH),
     FilterField("status", f"Label review status: {', '.join(STATUS_FILTERS)}", MAX_STATUS_VALUES),
     FilterField("language", "Priority language (ISO 639-1)"),
     FilterField("period", "Strategy period"),

@@ -1,4 +1,5 @@
-"""Bulk accept: accept the model's first suggestion on every open task above a probability."""
+"""Bulk accept: on every open task whose first suggestion reaches a probability, accept each
+member of the code set that reaches it (the first one always does)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from observatory.domain import LabelStatus
 from observatory.errors import InvalidInput
 from observatory.review.claims import DECIDING_ROLES
 from observatory.review.decisions import Confirmation, decide_in_session, notify
-from observatory.review.queue import decided_by, filter_conditions, joined_tasks
+from observatory.review.queue import decided_by, filter_conditions, joined_tasks, suggestions
 from observatory.review.types import Action, BulkResult, ConfirmedListener, QueueFilters, TaskStatus
 from observatory.store.database import Store
 from observatory.store.tables import LabelRow, ReviewTaskRow, utcnow
@@ -69,7 +70,8 @@ def bulk_accept(
     listeners: Iterable[ConfirmedListener] = (),
     now: datetime | None = None,
 ) -> BulkResult:
-    """Accept the first suggestion of every matching task, in one transaction (all or none).
+    """Accept the first suggestion of every matching task, and each further member of its code
+    set with at least ``min_probability``, in one transaction (all or none).
 
     Run with ``dry_run=True`` first to show the count; the real run selects again, so it
     accepts what matches at that moment.
@@ -84,11 +86,17 @@ def bulk_accept(
         task_ids = bulk_candidates(session, who, filters, min_probability, now)
         if not dry_run:
             for task_id in task_ids:
+                task = session.get(ReviewTaskRow, task_id)
+                assert task is not None  # selected above in this transaction
+                offered = suggestions(session, task.priority_id, task.taxonomy)
+                sure = [s.code for s in offered
+                        if s.in_set and (s.probability or 0.0) >= min_probability]  # fmt: skip
                 _result, confirmation = decide_in_session(
                     session,
                     task_id,
                     who,
                     Action.ACCEPT,
+                    sure or None,
                     comment=comment or f"bulk accept, probability >= {min_probability}",
                     now=now,
                     lock=store.dialect == "postgresql",

@@ -181,3 +181,28 @@ def test_export_gold_writes_reviewed_priorities(seeded_store, tmp_path):
     priority = [p for _s, ps in SEED_STRATEGIES for p in ps][lowest]
     assert row["text"] == f"{priority.title}. {priority.description}"
     assert row["language"] == "en"
+
+
+def test_bulk_accept_takes_every_member_of_the_set_that_reaches_the_probability(seeded_store):
+    from observatory.domain import LabelCreate
+    from observatory.store.labels import add_labels, retire_labels
+
+    with seeded_store.transaction(write=True) as session:
+        priority_id = session.scalar(select(PriorityRow.id).order_by(PriorityRow.id))
+        retire_labels(session, current_labels(session, priority_id, "nace"))
+        add_labels(session, priority_id, [
+            LabelCreate(taxonomy="nace", code=code, probability=p, rank=rank, in_set=member,
+                        model_id="test-model", model_version="v1")
+            for rank, (code, p, member) in enumerate(
+                [("03", 0.55, True), ("10", 0.41, True), ("11", 0.2, True), ("50", 0.04, False)],
+                start=1)
+        ])  # fmt: skip
+        enqueue(session, priority_id, "nace", doubt=0.5, model_version="v1")
+    done = bulk_accept(seeded_store, ALICE, QueueFilters(taxonomy="nace"), 0.4, dry_run=False)
+    assert done.count == 1
+    with seeded_store.transaction() as session:
+        labels = current_labels(session, priority_id, "nace")
+        assert [(label.code, label.status) for label in labels] == [
+            ("03", "accepted"),
+            ("10", "accepted"),
+        ]
