@@ -268,3 +268,23 @@ def test_decision_rows_are_append_only(seeded_store):
     refused = pytest.raises(Exception, match="append-only")  # the driver's error class varies
     with refused, seeded_store.transaction(write=True) as session:
         session.execute(text("DELETE FROM review_decisions"))
+
+
+def test_undo_of_a_per_code_decision_restores_the_set(seeded_store):
+    from observatory.review import SetDecision
+
+    enqueue_all(seeded_store)
+    task = claim_next(seeded_store, ALICE)
+    members = [m.code for m in task.code_set]
+    assert len(members) >= 2  # the most doubtful seed item has a set of several codes
+    verdicts = {code: "reject" for code in members} | {members[-1]: "accept"}
+    result = decide(seeded_store, task.task_id, ALICE, "set", code_set=SetDecision(verdicts))
+    assert result.codes == [members[-1]] and result.rejected_codes == members[:-1]
+    with seeded_store.transaction() as session:
+        assert rejected_codes(session, task.priority_id, "nace", "v1") == set(members[:-1])
+    undo_last(seeded_store, ALICE)
+    with seeded_store.transaction() as session:
+        restored = current_labels(session, task.priority_id, "nace")
+        assert [label.code for label in restored if label.in_set] == members
+        assert {label.status for label in restored} == {"suggested"}
+        assert rejected_codes(session, task.priority_id, "nace", "v1") == set()
