@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json, settings
 
 EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexical (baseline)."
 
@@ -59,17 +59,13 @@ def calibrate(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Refit the classifier's calibration from reviewed labels (used from the next run)."""
-    from observatory.store import open_store
     from pipelines.classify.user_calibration import calibrate_from_reviews
 
     current = settings()
-    store = open_store(current)
-    try:
+    with opened_store(current) as store:
         report = calibrate_from_reviews(
             store, current, min_priorities=min_priorities, dry_run=dry_run
         )
-    finally:
-        store.close()
     if as_json:
         print_json(report)
         return

@@ -6,7 +6,8 @@ import functools
 import inspect
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ import typer
 
 from observatory.filter_fields import FILTER_FIELDS
 from observatory.settings import Settings, load_settings
+from observatory.store import Store
 
 
 @dataclass
@@ -30,6 +32,18 @@ class CommandLine:
             self.root.add_typer(sub, name=name)
             self.groups[name] = sub
         return self.groups[name]
+
+
+@contextmanager
+def opened_store(current: Settings | None = None) -> Iterator[Store]:
+    """The configured store (or ``current``'s), closed when the block ends, error or not."""
+    from observatory.store import open_store
+
+    store = open_store(current or settings())
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def settings() -> Settings:

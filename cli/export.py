@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import CommandLine, settings, with_filter_options
+from cli.common import CommandLine, opened_store, settings, with_filter_options
 
 
 def export(
@@ -28,20 +28,16 @@ def export(
         make_filters,
         served_taxonomies,
     )
-    from observatory.store import open_store
 
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     current = settings()
     served = served_taxonomies(current)
     filters = make_filters(**(filter_values or {}), taxonomies=served)
-    store = open_store(current)
-    try:
+    with opened_store(current) as store:
         service = SearchService(CatalogCache(store, served, check_seconds=0))
         catalog, rows = selected_rows(service, SearchRequest(q=q, filters=filters))
         content = render(catalog, rows, fmt, taxonomies=served)
-    finally:
-        store.close()
     if str(output) == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()

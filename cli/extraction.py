@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json
 from observatory.errors import InvalidInput
 
 API_KEY = typer.Option(
@@ -33,12 +33,6 @@ def register(cli: CommandLine) -> None:
     group.command("decide")(decide_command)
 
 
-def _open() -> Any:
-    from observatory.store.database import open_store
-
-    return open_store(settings())
-
-
 def _identity(store: Any, api_key: str | None, *, decide: bool = False) -> Any:
     from observatory.domain import Role
     from observatory.users import Actor, authenticate, require_role
@@ -54,12 +48,8 @@ def list_command(as_json: bool = AS_JSON) -> None:
     """Strategies waiting for an extraction review, least confident first."""
     from observatory.extraction import list_queue
 
-    store = _open()
-    try:
-        with store.transaction() as session:
-            entries = list_queue(session, limit=500)
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        entries = list_queue(session, limit=500)
     if as_json:
         print_json([entry.to_dict() for entry in entries])
         return
@@ -81,12 +71,8 @@ def show_command(
     """A strategy's stored priorities and candidate lists, with pages."""
     from observatory.extraction.view import extraction_view
 
-    store = _open()
-    try:
-        with store.transaction() as session:
-            view = extraction_view(session, strategy_id)
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        view = extraction_view(session, strategy_id)
     if as_json:
         print_json(view.to_dict())
         return
@@ -113,13 +99,10 @@ def request_command(
     """Send a strategy to the extraction review queue."""
     from observatory.extraction import request_review
 
-    store = _open()
-    try:
+    with opened_store() as store:
         actor = _identity(store, api_key)
         with store.transaction(write=True) as session:
             request_review(session, strategy_id, actor.name, comment)
-    finally:
-        store.close()
     typer.echo(f"strategy {strategy_id} waits for an extraction review")
 
 
@@ -178,8 +161,7 @@ def decide_command(
     from observatory.extraction.edits import apply_edits, starting_items
     from observatory.extraction.view import extraction_view
 
-    store = _open()
-    try:
+    with opened_store() as store:
         actor = _identity(store, api_key, decide=True)
         with store.transaction(write=True) as session:
             if items is not None:
@@ -201,8 +183,6 @@ def decide_command(
                 chosen_position=from_list,
                 comment=comment,
             )
-    finally:
-        store.close()
     if as_json:
         print_json(outcome.to_dict())
         return

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json, settings
 from observatory.errors import InvalidInput
 
 MaxMb = Annotated[
@@ -166,19 +166,15 @@ def import_priorities_command(
     """Import priorities typed by analysts or sent by regions (validated row by row)."""
     from dataclasses import asdict
 
-    from observatory.store import open_store
     from pipelines.ingest.manual_import import import_priorities
 
-    store = open_store(settings())
-    try:
+    with opened_store() as store:
         try:
             report = import_priorities(store, path, skip_invalid=skip_invalid)
         except InvalidInput as exc:
             for error in exc.errors:
                 typer.echo(f"error: {error}", err=True)
             raise
-    finally:
-        store.close()
     if as_json:
         print_json(asdict(report))
     else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json, settings
 from observatory.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -32,21 +32,17 @@ def classify(
     """Classify stored priorities into NACE, NABS and ecosystems; route doubt to review."""
     if not (all_priorities or strategy is not None or since is not None):
         raise InvalidInput("say what to classify: --all, --strategy ID or --since DATE")
-    from observatory.store import open_store
     from pipelines.classify.factory import classifier_from_settings
     from pipelines.classify.job import classify_priorities, seed_examples
 
     current = settings()
-    store = open_store(current)
-    try:
+    with opened_store(current) as store:
         classifier = classifier_from_settings(current)
         seed_examples(store, classifier)  # what reviewers decided teaches the model
         report = classify_priorities(
             store, classifier, current, strategy_id=strategy, since=since,
             progress=not as_json,
         )  # fmt: skip
-    finally:
-        store.close()
     if as_json:
         print_json(report.to_dict())
         return
@@ -69,26 +65,20 @@ def index(
 ) -> None:
     """Sync the priorities' vector index with the store ahead of time, so the first search
     does not wait for it."""
-    from observatory.store import open_store
 
     current = settings()
-    store = open_store(current)
-    try:
+    with opened_store(current) as store:
         build_index(current, store, rebuild=rebuild)
-    finally:
-        store.close()
 
 
 def load_demo(
     skip_classify: bool = typer.Option(False, help="Only import, do not classify."),
 ) -> None:
     """Import the sample priorities and partnerships, then classify and index them."""
-    from observatory.store import open_store
     from pipelines.ingest.manual_import import SAMPLE_SOURCE_KIND, import_priorities
 
     current = settings()
-    store = open_store(current)
-    try:
+    with opened_store(current) as store:
         report = import_priorities(
             store, SAMPLE_DIR / "priorities.csv", source_kind=SAMPLE_SOURCE_KIND
         )
@@ -111,8 +101,6 @@ def load_demo(
                 f"{sum(result.queued.values())}"
             )
             build_index(current, store)
-    finally:
-        store.close()
 
 
 def register(cli: CommandLine) -> None:

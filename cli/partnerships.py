@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json
 
 
 def import_file(
@@ -18,13 +18,9 @@ def import_file(
 ) -> None:
     """Validate every row, then create or update the partnerships (by name)."""
     from observatory.partnerships import import_partnerships
-    from observatory.store import open_store
 
-    store = open_store(settings())
-    try:
+    with opened_store() as store:
         summary = import_partnerships(store, path, actor="cli")
-    finally:
-        store.close()
     typer.echo(
         f"imported {path}: {summary.created} created, {summary.updated} updated, "
         f"{summary.regions} region roles"
@@ -34,22 +30,17 @@ def import_file(
 def list_all(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List partnerships with their regions."""
     from observatory.partnerships import list_partnerships
-    from observatory.store import open_store
 
-    store = open_store(settings())
-    try:
-        with store.transaction() as session:
-            rows = [
-                {
-                    "id": row.id,
-                    "name": row.name,
-                    "thematic_platform": row.thematic_platform,
-                    "regions": {r.nuts_code: r.role for r in row.regions},
-                }
-                for row in list_partnerships(session)
-            ]
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        rows = [
+            {
+                "id": row.id,
+                "name": row.name,
+                "thematic_platform": row.thematic_platform,
+                "regions": {r.nuts_code: r.role for r in row.regions},
+            }
+            for row in list_partnerships(session)
+        ]
     if as_json:
         print_json(rows)
         return

@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json, settings
 from observatory.errors import ObservatoryError
 
 API_KEY = typer.Option(
@@ -24,12 +24,6 @@ KEYS_HELP = (
     "[m] decide each code of the set  [n]one fits  [a]ccept top  [r]eject  [1-5] choose a "
     "suggestion  [c]orrect (type codes)  [s]kip  [u]ndo  [q]uit"
 )
-
-
-def _open() -> Any:
-    from observatory.store.database import open_store
-
-    return open_store(settings())
 
 
 def _identity(store: Any, api_key: str | None) -> Any:
@@ -176,8 +170,9 @@ def start(
 ) -> None:
     """Review in a loop: one key per decision (m, n, a, r, 1-5, c, s, u, q)."""
     from observatory.review import claim_next, release
+    from observatory.store import open_store
 
-    store = _open()
+    store = open_store(settings())
     reader = KeyReader()
     task = None
     try:
@@ -212,11 +207,8 @@ def next_task(
     """Claim the next task and show it (decide it with review start, or the API)."""
     from observatory.review import claim_next
 
-    store = _open()
-    try:
+    with opened_store() as store:
         task = claim_next(store, _identity(store, api_key), _filters(taxonomy, country, region))
-    finally:
-        store.close()
     if as_json:
         print_json(task.to_dict() if task else None)
     elif task is None:
@@ -229,17 +221,13 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
     """Queue sizes, reviewers' throughput and agreement, and the model's live precision."""
     from observatory.review import agreement, model_precision, queue_stats, reviewer_stats
 
-    store = _open()
-    try:
-        with store.transaction() as session:
-            payload = {
-                "queue": queue_stats(session),
-                "reviewers": [s.to_dict() for s in reviewer_stats(session)],
-                "agreement": {k: v.to_dict() for k, v in agreement(session).items()},
-                "model_precision": {k: v.to_dict() for k, v in model_precision(session).items()},
-            }
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        payload = {
+            "queue": queue_stats(session),
+            "reviewers": [s.to_dict() for s in reviewer_stats(session)],
+            "agreement": {k: v.to_dict() for k, v in agreement(session).items()},
+            "model_precision": {k: v.to_dict() for k, v in model_precision(session).items()},
+        }
     if as_json:
         print_json(payload)
         return
@@ -264,12 +252,8 @@ def export(path: Path = typer.Argument(..., help="GOLD.csv to write.")) -> None:
     """Write the reviewed labels as a gold set (id,text,language,nace,nabs,ecosystem)."""
     from observatory.review import export_gold
 
-    store = _open()
-    try:
-        with store.transaction() as session:
-            count = export_gold(session, path)
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        count = export_gold(session, path)
     typer.echo(f"wrote {count} reviewed priorities to {path}")
 
 
@@ -286,8 +270,7 @@ def bulk(
     """Accept every open task whose first suggestion is at least this probable."""
     from observatory.review import bulk_accept
 
-    store = _open()
-    try:
+    with opened_store() as store:
         actor = _identity(store, api_key)
         filters = _filters(taxonomy, country, region)
         preview = bulk_accept(store, actor, filters, min_probability, dry_run=True)
@@ -299,8 +282,6 @@ def bulk(
             raise typer.Exit(1)
         done = bulk_accept(store, actor, filters, min_probability, dry_run=False)
         typer.echo(f"accepted {done.count} tasks")
-    finally:
-        store.close()
 
 
 def show_history(
@@ -310,12 +291,8 @@ def show_history(
     """Everything that happened to a priority's labels: labels, decisions, audit."""
     from observatory.review import history
 
-    store = _open()
-    try:
-        with store.transaction() as session:
-            entries = history(session, priority_id)
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        entries = history(session, priority_id)
     if as_json:
         print_json({"data": [e.to_dict() for e in entries], "count": len(entries)})
         return
@@ -336,14 +313,11 @@ def flag_priority(
     """Send a priority's tags (one taxonomy) back to the top of the review queue."""
     from observatory.review import flag
 
-    store = _open()
-    try:
+    with opened_store() as store:
         actor = _identity(store, api_key)
         with store.transaction(write=True) as session:
             task = flag(session, priority_id, taxonomy, actor.name, comment)
             payload = {"task_id": task.id, "status": task.status}
-    finally:
-        store.close()
     typer.echo(f"flagged: task #{payload['task_id']} is {payload['status']}")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json, settings
 from observatory.errors import InvalidInput
 from observatory.settings import Settings
 
@@ -95,7 +95,6 @@ def import_taxonomy(
     ),
 ) -> None:
     """Import an official classification file (structure, translation or correspondence)."""
-    from observatory.store import open_store
     from observatory.taxonomy_service import (
         import_correspondence,
         import_nace,
@@ -105,15 +104,12 @@ def import_taxonomy(
     if name.lower() != "nace":
         raise InvalidInput(f"importing {name!r} is not supported; only nace files are")
     current = settings()
-    store = open_store(current)
-    try:
+    with opened_store(current) as store:
         if path.is_file() and is_correspondence_file(path):
             links = import_correspondence(store, path)
             typer.echo(f"imported {links} NACE Rev. 2 -> Rev. 2.1 correspondence links")
             return
         summary = import_nace(store, current, path, version=version, language=language)
-    finally:
-        store.close()
     what = f"{summary.language} titles for " if summary.language else ""
     served = "now served" if summary.served else "stored for reference (Rev. 2 is served)"
     typer.echo(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.common import CommandLine, print_json, settings
+from cli.common import CommandLine, opened_store, print_json
 from observatory.domain import Role
 
 
@@ -16,16 +16,11 @@ def add_user(
     role: Role = typer.Option(Role.REVIEWER, "--role", help="What the user may do."),
 ) -> None:
     """Create a user and print its API key (shown this once; only a hash is stored)."""
-    from observatory.store.database import open_store
     from observatory.users import create_user
 
-    store = open_store(settings())
-    try:
-        with store.transaction(write=True) as session:
-            user, key = create_user(session, name, role, actor="cli")
-            typer.echo(f"created {user.role} {user.name!r}; API key (shown once):", err=True)
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction(write=True) as session:
+        user, key = create_user(session, name, role, actor="cli")
+        typer.echo(f"created {user.role} {user.name!r}; API key (shown once):", err=True)
     typer.echo(key)
 
 
@@ -35,15 +30,10 @@ def list_all(
     """List users with role, key prefix and state (never the keys)."""
     from dataclasses import asdict
 
-    from observatory.store.database import open_store
     from observatory.users import list_users
 
-    store = open_store(settings())
-    try:
-        with store.transaction() as session:
-            users = list_users(session)
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction() as session:
+        users = list_users(session)
     if as_json:
         print_json({"data": [asdict(u) for u in users], "count": len(users)})
         return
@@ -54,15 +44,10 @@ def list_all(
 
 def deactivate(name: str = typer.Argument(..., help="User to switch off.")) -> None:
     """Deactivate a user: the key stops working, their decisions stay."""
-    from observatory.store.database import open_store
     from observatory.users import deactivate_user
 
-    store = open_store(settings())
-    try:
-        with store.transaction(write=True) as session:
-            deactivate_user(session, name, actor="cli")
-    finally:
-        store.close()
+    with opened_store() as store, store.transaction(write=True) as session:
+        deactivate_user(session, name, actor="cli")
     typer.echo(f"deactivated {name}")
 
 
