@@ -37,6 +37,14 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value))
 
 
+def one_line_title(value: str) -> str:
+    """A title on one line with single spaces; an empty one is refused."""
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("title is empty")
+    return value
+
+
 def clean_values(data: Any) -> Any:
     """``clean_text`` on every string (and list of strings) of a model's input."""
     if not isinstance(data, dict):
@@ -108,13 +116,7 @@ class StrategyCreate(BaseModel):
 
     _clean = model_validator(mode="before")(clean_values)
 
-    @field_validator("title")
-    @classmethod
-    def _strip_title(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("title is empty")
-        return value
+    _title = field_validator("title")(one_line_title)
 
 
 class PriorityCreate(BaseModel):
@@ -136,13 +138,7 @@ class PriorityCreate(BaseModel):
 
     _clean = model_validator(mode="before")(clean_values)
 
-    @field_validator("title")
-    @classmethod
-    def _strip_title(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("title is empty")
-        return value
+    _title = field_validator("title")(one_line_title)
 
     @field_validator("pages")
     @classmethod

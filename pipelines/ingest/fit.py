@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.ingest.candidate_groups import candidate_groups
 from pipelines.ingest.detect import Group
@@ -30,6 +31,9 @@ from pipelines.ingest.pdf_text import read_document
 from pipelines.ingest.scoring import WEIGHTS_PATH, GroupScorer, LogisticModel, group_features
 from pipelines.ingest.select import select_priorities
 from pipelines.ingest.structure import Block, build_blocks
+
+if TYPE_CHECKING:  # the generator needs reportlab, a dev dependency
+    from pipelines.ingest.synthetic.generate import GeneratedStrategy
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "strategies"
 ITEM_PRECISION = 0.6  # a positive group: at least this share of its items are expected ...
@@ -105,17 +109,19 @@ def generated_documents(
     """The generated corpus (every layout and language per seed), labelled."""
     from pipelines.ingest.synthetic.generate import generate_corpus
 
-    return [
-        labelled_document(
-            strategy.path,
-            source="generated",
-            layout=strategy.layout,
-            language=strategy.language,
-            truth=[[title] for title in strategy.selected],
-            decoys=list(strategy.decoys),
-        )
-        for strategy in generate_corpus(folder, seeds=seeds)
-    ]
+    return [labelled_generated(strategy) for strategy in generate_corpus(folder, seeds=seeds)]
+
+
+def labelled_generated(strategy: GeneratedStrategy) -> LabelledDocument:
+    """One generated strategy as a labelled document: its selected titles and its decoys."""
+    return labelled_document(
+        strategy.path,
+        source="generated",
+        layout=strategy.layout,
+        language=strategy.language,
+        truth=[[title] for title in strategy.selected],
+        decoys=list(strategy.decoys),
+    )
 
 
 def _fit_one(documents: list[LabelledDocument], features: tuple[str, ...]) -> LogisticModel:

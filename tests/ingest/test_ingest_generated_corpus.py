@@ -21,7 +21,7 @@ from pipelines.ingest.fit import (
     TRAIN_SEEDS,
     evaluate,
     fit_scorer,
-    labelled_document,
+    labelled_generated,
     real_documents,
 )
 from pipelines.ingest.scoring import LogisticModel, load_scorer
@@ -105,17 +105,7 @@ def test_leave_one_document_out_on_the_real_strategies(
     shared_strategies: Path, corpus: list
 ) -> None:
     """Fitted on the generated test corpus and the two other real strategies, never the third."""
-    generated = [
-        labelled_document(
-            s.path,
-            source="generated",
-            layout=s.layout,
-            language=s.language,
-            truth=[[t] for t in s.selected],
-            decoys=list(s.decoys),
-        )
-        for s, _ in corpus
-    ]
+    generated = [labelled_generated(strategy) for strategy, _ in corpus]
     real = real_documents(shared_strategies)
     for document in real:
         scorer = fit_scorer([d for d in real if d is not document] + generated)
