@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -151,17 +152,16 @@ def _postgres_params() -> list[object]:
     return [pytest.param("postgresql", marks=marks)]
 
 
-@pytest.fixture(params=["sqlite", *_postgres_params()])
-def store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SQLStore]:
-    """A fresh migrated store (SQLite file, or a throw-away PostgreSQL schema)."""
-    if request.param == "sqlite":
-        folder = tmp_path_factory.mktemp("store")
-        fresh = SQLStore(f"sqlite:///{folder / 'observatory.db'}")
-        fresh.migrate()
-        yield fresh
-        fresh.close()
+# the store backends a test runs on: ``params=BACKENDS`` on a fixture, then ``database_url``
+BACKENDS = ["sqlite", *_postgres_params()]
+
+
+@contextmanager
+def database_url(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file in ``folder``, or a throw-away PostgreSQL
+    schema (on ``OBSERVATORY_TEST_POSTGRES_URL``'s server) dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'observatory.db'}"
         return
     base_url = os.environ[POSTGRES_ENV]
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -169,15 +169,26 @@ def store(
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    fresh = SQLStore(url.render_as_string(hide_password=False))
     try:
-        fresh.migrate()
-        yield fresh
+        yield url.render_as_string(hide_password=False)
     finally:
-        fresh.close()
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SQLStore]:
+    """A fresh migrated store (SQLite file, or a throw-away PostgreSQL schema)."""
+    with database_url(request.param, tmp_path_factory.mktemp("store")) as url:
+        fresh = SQLStore(url)
+        try:
+            fresh.migrate()
+            yield fresh
+        finally:
+            fresh.close()
 
 
 @pytest.fixture
