@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.auth import site_access
 from api.errors import install_error_handlers
+from api.limits import refuse_nul
 from api.pages import PAGE_ROUTER_MODULES
 from api.pages.docs import install_docs
 from api.pages.rendering import STATIC_DIR
@@ -54,8 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Search, classify, review and match the priorities of EU Smart "
         "Specialisation Strategies.",
         lifespan=lifespan,
-        # one gate for every route, so a new page or endpoint is never left open by mistake
-        dependencies=[Depends(site_access)],
+        # one gate for every route, so a new page or endpoint is never left open by mistake,
+        # then one check of its input, so none fails on a NUL deep in a query
+        dependencies=[Depends(site_access), Depends(refuse_nul)],
         docs_url=None,  # served offline by install_docs
         redoc_url=None,
     )

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from api.limits import (
+    MAX_CANDIDATE_LIST,
+    MAX_CLASSIFY_TEXT_CHARS,
+    MAX_CODE_CHARS,
+    MAX_CODES_PER_DECISION,
+    MAX_COUNTRY_CHARS,
+    MAX_DECISION_COMMENT_CHARS,
+    MAX_NUTS_CHARS,
+    MAX_PAGE_NUMBER,
+    MAX_PAGES_PER_ITEM,
+    MAX_TAXONOMY_NAMES,
+    StoredId,
+)
+from observatory.domain import TAXONOMY_NAMES
+from observatory.extraction.decide import MAX_DESCRIPTION_CHARS, MAX_ITEMS, MAX_TITLE_CHARS
+from observatory.extraction.queue import MAX_COMMENT_CHARS
 
 T = TypeVar("T")
+TaxonomyName = Literal[TAXONOMY_NAMES]  # "nace", "nabs", "ecosystem"
+Code = Annotated[str, Field(max_length=MAX_CODE_CHARS)]
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE_NUMBER)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -282,16 +302,20 @@ class PartnershipPublic(BaseModel):
 class DecisionCreate(BaseModel):
     """A reviewer's decision on a claimed task."""
 
-    action: str = Field(description="accept, reject, correct, set (a verdict per code) or skip")
-    codes: list[str] = Field(default_factory=list, max_length=50)
-    comment: str | None = Field(None, max_length=5000)
-    verdicts: dict[str, Literal["accept", "reject"]] = Field(
+    action: Literal["accept", "reject", "correct", "set", "skip"] = Field(
+        description="accept, reject, correct, set (a verdict per code) or skip"
+    )
+    codes: list[Code] = Field(default_factory=list, max_length=MAX_CODES_PER_DECISION)
+    comment: str | None = Field(None, max_length=MAX_DECISION_COMMENT_CHARS)
+    verdicts: dict[Code, Literal["accept", "reject"]] = Field(
         default_factory=dict,
-        max_length=50,
+        max_length=MAX_CODES_PER_DECISION,
         description="With action 'set': accept or reject for every member of the task's code set.",
     )
-    add: list[str] = Field(
-        default_factory=list, max_length=50, description="With action 'set': codes to add."
+    add: list[Code] = Field(
+        default_factory=list,
+        max_length=MAX_CODES_PER_DECISION,
+        description="With action 'set': codes to add.",
     )
     none_fits: bool = Field(
         False, description="With action 'set': no code fits (every member rejected, none added)."
@@ -301,11 +325,11 @@ class DecisionCreate(BaseModel):
 class ClaimCreate(BaseModel):
     """Which part of the queue to claim from (all optional)."""
 
-    taxonomy: str | None = None
-    country: str | None = Field(None, max_length=2)
-    nuts_prefix: str | None = Field(None, max_length=5)
-    strategy_id: int | None = None
-    code: str | None = Field(None, max_length=40)
+    taxonomy: TaxonomyName | None = None
+    country: str | None = Field(None, max_length=MAX_COUNTRY_CHARS)
+    nuts_prefix: str | None = Field(None, max_length=MAX_NUTS_CHARS)
+    strategy_id: StoredId | None = None
+    code: Code | None = None
 
 
 class BulkAcceptCreate(ClaimCreate):
@@ -318,15 +342,15 @@ class BulkAcceptCreate(ClaimCreate):
 class ReviewedItemCreate(BaseModel):
     """A priority of a reviewed extraction list."""
 
-    title: str = Field(min_length=1, max_length=500)
-    description: str = Field("", max_length=20_000)
-    pages: list[int] = Field(default_factory=list, max_length=500)
-    parent: str | None = Field(None, max_length=500)
-    priority_id: int | None = Field(
-        None, ge=1, description="The stored priority this item continues (kept with its tags)."
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
+    description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
+    pages: list[PageNumber] = Field(default_factory=list, max_length=MAX_PAGES_PER_ITEM)
+    parent: str | None = Field(None, max_length=MAX_TITLE_CHARS)
+    priority_id: StoredId | None = Field(
+        None, description="The stored priority this item continues (kept with its tags)."
     )
-    merged_ids: list[int] = Field(
-        default_factory=list, max_length=200, description="Stored priorities folded into it."
+    merged_ids: list[StoredId] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Stored priorities folded into it."
     )
 
 
@@ -334,13 +358,31 @@ class ExtractionDecisionCreate(BaseModel):
     """The reviewer's list for a strategy: the priorities it really selects, in order."""
 
     chosen_list: int | None = Field(
-        None, ge=0, description="Position of the candidate list the reviewer started from."
+        None,
+        ge=0,
+        le=MAX_CANDIDATE_LIST,
+        description="Position of the candidate list the reviewer started from.",
     )
-    items: list[ReviewedItemCreate] = Field(min_length=1, max_length=200)
-    comment: str | None = Field(None, max_length=2000)
+    items: list[ReviewedItemCreate] = Field(min_length=1, max_length=MAX_ITEMS)
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
 
 
 class ExtractionRequestCreate(BaseModel):
     """Ask for an extraction review of a strategy."""
 
-    comment: str | None = Field(None, max_length=2000)
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
+
+
+class ClassifyCreate(BaseModel):
+    """A text to classify; each taxonomy is classified once, however often it is named."""
+
+    text: str = Field(min_length=1, max_length=MAX_CLASSIFY_TEXT_CHARS)
+    taxonomies: list[TaxonomyName] = Field(
+        default_factory=lambda: list(TAXONOMY_NAMES), min_length=1, max_length=MAX_TAXONOMY_NAMES
+    )
+    top_k: int = Field(5, ge=1, le=20)
+
+    @field_validator("taxonomies")
+    @classmethod
+    def _once_each(cls, names: list[str]) -> list[str]:
+        return list(dict.fromkeys(names))

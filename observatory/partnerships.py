@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import delete, select
@@ -39,15 +40,29 @@ MEMBER_ROLES = ("lead", "member")
 RegionCheck = Callable[[str], str]
 
 
+# the name and platform columns are 300 and 100 characters long
+MAX_NAME_CHARS = 300
+MAX_PLATFORM_CHARS = 100
+# a partnership's scope in a few paragraphs; as long as a priority's description may be
+MAX_DESCRIPTION_CHARS = 20_000
+# regions in one role: the EU has 244 NUTS 2 regions, and a partnership gathers a few dozen
+MAX_REGIONS_PER_ROLE = 300
+# a NUTS code has at most 5 characters (ES511); the column's 10 leave room for the spaces
+# the registry check strips
+NutsCode = Annotated[str, Field(max_length=10)]
+
+
 class PartnershipCreate(BaseModel):
     """A partnership about to be stored."""
 
-    name: str = Field(min_length=1, max_length=300)
-    thematic_platform: str | None = Field(None, max_length=100)
-    description: str = ""
-    lead_regions: list[str] = Field(default_factory=list)
-    member_regions: list[str] = Field(default_factory=list)
-    interested_regions: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    thematic_platform: str | None = Field(None, max_length=MAX_PLATFORM_CHARS)
+    description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
+    lead_regions: list[NutsCode] = Field(default_factory=list, max_length=MAX_REGIONS_PER_ROLE)
+    member_regions: list[NutsCode] = Field(default_factory=list, max_length=MAX_REGIONS_PER_ROLE)
+    interested_regions: list[NutsCode] = Field(
+        default_factory=list, max_length=MAX_REGIONS_PER_ROLE
+    )
 
     # NUL and other control characters: PostgreSQL refuses NUL, XLSX refuses the rest
     _clean = model_validator(mode="before")(clean_values)

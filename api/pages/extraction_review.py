@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from api.deps import StateDep
+from api.limits import form_id, path_id
 from api.pages.rendering import HTMLRoute, render, sign_in_page
 from api.pages.review import CsrfField, signed_in
 from api.routes.documents import page_image
@@ -31,7 +32,7 @@ from observatory.users import Actor, require_role
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
 
-StrategyId = Annotated[int, Path(ge=1, le=2**62)]
+StrategyId = path_id("strategy")
 EXTRA_ROWS = 3  # empty rows offered for missed priorities (submit again to add more)
 MAX_ROWS = 200  # as observatory.extraction.decide.MAX_ITEMS
 DECIDERS = (Role.REVIEWER, Role.ADJUDICATOR, Role.ADMIN)
@@ -174,7 +175,7 @@ def _form_rows(form: FormData) -> list[FormRow]:
             text,
             str(description).strip(),
             tuple(sorted(set(_pages(str(pages))))),
-            priority_id=int(origin) if str(origin).isdigit() else None,
+            priority_id=form_id(str(origin), "origin"),
         )
         rows.append(FormRow(item, str(action), int(parent) if str(parent).isdigit() else None))
     return rows

@@ -3,17 +3,19 @@ could join it (``/partnerships/{id}``), explained like partner suggestions."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from api.deps import IndexDep, MatchingDep, SessionDep, StateDep
+from api.limits import path_id
 from api.pages.names import load_names
 from api.pages.partner_words import partner_view
 from api.pages.rendering import HTMLRoute, render
 from observatory.partnerships import get_partnership, list_partnerships, member_codes
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
+PartnershipId = path_id("partnership")
 
 CANDIDATE_LIMIT = 8
 ROLE_ORDER = ("lead", "member", "interested")
@@ -56,7 +58,7 @@ def partnership_page(
     session: SessionDep,
     matching: MatchingDep,
     index: IndexDep,
-    partnership_id: Annotated[int, Path(ge=1, le=2**62)],
+    partnership_id: PartnershipId,
 ) -> Response:
     """A partnership, its regions, and the regions whose priorities fit it best."""
     names = load_names(state)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import SearchDep, SessionDep, StateDep
+from api.limits import path_id
 from api.pages.names import load_names
 from api.pages.rendering import TRUST_LABELS, HTMLRoute, render
 from api.pages.search import STATUS_LABELS
@@ -24,6 +25,7 @@ from observatory.store.strategies import get_priority
 from observatory.store.tables import LabelRow, ReviewDecisionRow, ReviewTaskRow
 
 router = APIRouter(route_class=HTMLRoute, include_in_schema=False)
+PriorityId = path_id("priority")
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def priority_page(
     state: StateDep,
     search: SearchDep,
     session: SessionDep,
-    priority_id: Annotated[int, Path(ge=1)],
+    priority_id: PriorityId,
 ) -> Response:
     """One priority with its strategy, source passage, tags with provenance, and history."""
     priority = get_priority(session, priority_id)

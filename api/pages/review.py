@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from api.deps import StateDep
+from api.limits import MAX_ID
 from api.pages.names import TAXONOMY_NAMES, load_names
 from api.pages.rendering import TAXONOMY_LABELS, TRUST_LABELS, HTMLRoute, render, sign_in_page
 from api.services import review_service, taxonomies
@@ -278,7 +279,7 @@ def next_form(
 def decide_form(
     request: Request,
     state: StateDep,
-    task_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    task_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     action: Annotated[str, Form(max_length=20)],
     csrf: CsrfField = "",
     code: Annotated[str, Form(max_length=2000)] = "",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import ReadAccess
 from api.deps import SessionDep, SettingsDep
+from api.limits import path_id
 from observatory.documents import PAGE_WIDTH_PX, find_pdf, page_png
 from observatory.errors import NotFound
 from observatory.settings import Settings
@@ -19,7 +20,7 @@ from observatory.store.strategies import get_strategy
 
 router = APIRouter(tags=["strategies"])
 
-StrategyId = Annotated[int, Path(ge=1, le=2**62)]
+StrategyId = path_id("strategy")
 PageNumber = Annotated[int, Path(ge=1, le=100_000)]
 CACHE_SECONDS = 86_400  # a kept PDF never changes: its name is its content hash
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from api.auth import AnalystUser, ReadAccess, ReviewerUser
 from api.deps import SessionDep, StoreDep
+from api.limits import path_id
 from api.schemas import ExtractionDecisionCreate, ExtractionRequestCreate, Page
 from observatory.extraction import (
     ReviewedItem,
@@ -21,7 +22,7 @@ from observatory.extraction.view import extraction_view
 
 router = APIRouter(prefix="/api/extraction-reviews", tags=["extraction review"])
 
-StrategyId = Annotated[int, Path(ge=1, le=2**62)]
+StrategyId = path_id("strategy")
 
 
 def reviewed_items(body: ExtractionDecisionCreate) -> list[ReviewedItem]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from api.auth import AdminUser, ReadAccess
 from api.deps import IndexDep, MatchingDep, SessionDep, StoreDep
+from api.limits import path_id
 from api.routes.regions import partner_public
 from api.schemas import Page, PartnerPublic, PartnershipPublic, PartnershipRegionPublic
 from observatory.partnerships import (
@@ -22,7 +23,7 @@ from observatory.store.tables import PartnershipRow
 
 router = APIRouter(prefix="/api/partnerships", tags=["partnerships"])
 
-PartnershipId = Annotated[int, Path(ge=1, le=2**62)]
+PartnershipId = path_id("partnership")
 
 
 def partnership_public(row: PartnershipRow) -> PartnershipPublic:

@@ -6,10 +6,11 @@ import inspect
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.auth import ReadAccess
 from api.deps import SearchDep, SessionDep, TaxonomiesDep
+from api.limits import path_id
 from api.schemas import (
     AuditPublic,
     CodeSetMemberPublic,
@@ -206,7 +207,7 @@ def list_priorities(
     return Page[PriorityPublic](data=data, count=page.count)
 
 
-PriorityId = Annotated[int, Path(ge=1, le=2**62)]
+PriorityId = path_id("priority")
 
 
 @router.get("/{priority_id}", response_model=PriorityDetail, summary="One priority")

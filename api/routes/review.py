@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from api.auth import AdjudicatorUser, ReadAccess, ReviewerUser
 from api.deps import SessionDep, StateDep, StoreDep
+from api.limits import path_id
 from api.schemas import BulkAcceptCreate, ClaimCreate, DecisionCreate, Page
 from api.services import review_service
 from observatory.review import (
@@ -21,7 +22,8 @@ from observatory.review import (
 
 router = APIRouter(tags=["review"])
 
-TaskId = Annotated[int, Path(ge=1, le=2**62)]
+TaskId = path_id("review task")
+PriorityId = path_id("priority")
 
 
 def _filters(body: ClaimCreate | None) -> QueueFilters | None:
@@ -81,7 +83,7 @@ def bulk_accept(body: BulkAcceptCreate, state: StateDep, user: AdjudicatorUser) 
 
 @router.get("/api/priorities/{priority_id}/history", summary="A priority's review history")
 def priority_history(
-    priority_id: TaskId, session: SessionDep, _reader: ReadAccess
+    priority_id: PriorityId, session: SessionDep, _reader: ReadAccess
 ) -> Page[dict[str, Any]]:
     """Labels added and retired, decisions and audit records, oldest first."""
     entries = [entry.to_dict() for entry in history(session, priority_id)]
