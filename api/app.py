@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.auth import site_access
 from api.errors import install_error_handlers
 from api.limits import refuse_nul
+from api.openapi import install_openapi
 from api.pages import PAGE_ROUTER_MODULES
 from api.pages.docs import install_docs
 from api.pages.rendering import STATIC_DIR
@@ -65,5 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     install_docs(app)
+    install_openapi(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -13,6 +13,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SettingsDep, StoreDep
+from api.pages.docs import DOCS_ROUTES
 from api.sessions import session_actor
 from observatory.domain import Role
 from observatory.errors import Unauthorized
@@ -69,10 +70,10 @@ ReadAccess = Annotated[Actor | None, Depends(read_access)]
 
 # Paths anyone may call even when reading is not public. /healthz tells
 # liveness probes the service is up and holds no data; the sign-in and sign-out forms must be
-# reachable to get a session at all. Outside app.routes' API routes, /static (the shipped CSS
-# and JS), /docs, /redoc and /openapi.json (the API's description) stay public: they hold no
-# stored data, and a client needs the spec to learn how to authenticate.
-PUBLIC_ROUTES = frozenset({"/healthz", "/review/sign-in", "/review/sign-out"})
+# reachable to get a session at all; /docs, /redoc and /favicon.ico describe the API (a client
+# needs them to learn how to authenticate) and hold no stored data. /openapi.json and /static
+# (the shipped CSS and JS, Swagger UI and ReDoc) are outside the gate altogether.
+PUBLIC_ROUTES = frozenset({"/healthz", "/review/sign-in", "/review/sign-out", *DOCS_ROUTES})
 
 
 def site_access(request: Request, settings: SettingsDep, store: StoreDep) -> None:
@@ -100,6 +101,7 @@ def require_roles(*roles: Role) -> Callable[..., Actor]:
         require_role(user, *allowed)
         return user
 
+    dependency.roles = allowed  # type: ignore[attr-defined]  # the spec documents its 403
     return dependency
 
 

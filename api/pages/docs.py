@@ -21,6 +21,12 @@ from fastapi.staticfiles import StaticFiles
 from api.pages.rendering import STATIC_DIR
 
 DOCS_ASSETS_URL = "/static/docs"
+DOCS_URL = "/docs"
+OAUTH_REDIRECT_URL = "/docs/oauth2-redirect"
+REDOC_URL = "/redoc"
+FAVICON_URL = "/favicon.ico"
+# they describe the API and hold no stored data: open even when reading is not public
+DOCS_ROUTES = frozenset({DOCS_URL, OAUTH_REDIRECT_URL, REDOC_URL, FAVICON_URL})
 FAVICON = STATIC_DIR / "favicon.svg"
 # The pages may load nothing from elsewhere: ReDoc's footer logo would otherwise come from
 # cdn.redoc.ly. Both pages start with an inline script, and ReDoc searches in a blob: worker.
@@ -53,37 +59,36 @@ def install_docs(app: FastAPI) -> None:
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=docs_assets_dir()), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
     title = app.title
-    oauth_redirect = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get(DOCS_URL, include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
         return _local_only(
             get_swagger_ui_html(
                 openapi_url=openapi_url,
                 title=f"{title} · API",
-                oauth2_redirect_url=oauth_redirect,
+                oauth2_redirect_url=OAUTH_REDIRECT_URL,
                 swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
                 swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
-                swagger_favicon_url="/favicon.ico",
+                swagger_favicon_url=FAVICON_URL,
             )
         )
 
-    @app.get(oauth_redirect, include_in_schema=False)
+    @app.get(OAUTH_REDIRECT_URL, include_in_schema=False)
     def swagger_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get(REDOC_URL, include_in_schema=False)
     def redoc() -> HTMLResponse:
         return _local_only(
             get_redoc_html(
                 openapi_url=openapi_url,
                 title=f"{title} · API",
                 redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
-                redoc_favicon_url="/favicon.ico",
+                redoc_favicon_url=FAVICON_URL,
                 with_google_fonts=False,
             )
         )
 
-    @app.get("/favicon.ico", include_in_schema=False)
+    @app.get(FAVICON_URL, include_in_schema=False)
     def favicon() -> FileResponse:
         return FileResponse(FAVICON, media_type="image/svg+xml")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.auth import ReadAccess
 from api.deps import SessionDep, SettingsDep
 from api.limits import path_id
+from api.openapi import errors
 from observatory.documents import PAGE_WIDTH_PX, find_pdf, page_png
 from observatory.errors import NotFound
 from observatory.settings import Settings
@@ -47,7 +48,10 @@ def page_image(session: Session, settings: Settings, strategy_id: int, page: int
     "/strategies/{strategy_id}/pdf",
     summary="A strategy's PDF",
     response_class=FileResponse,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={
+        200: {"content": {"application/pdf": {}}},
+        **errors(404, e404="No such strategy, or it was not read from a kept PDF."),
+    },
 )
 def strategy_pdf(
     strategy_id: StrategyId, session: SessionDep, settings: SettingsDep, _reader: ReadAccess
@@ -67,7 +71,10 @@ def strategy_pdf(
     "/strategies/{strategy_id}/pages/{page}.png",
     summary="One page of a strategy's PDF as PNG",
     response_class=FileResponse,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={
+        200: {"content": {"image/png": {}}},
+        **errors(404, e404="No such strategy, kept PDF or page."),
+    },
 )
 def strategy_page_png(
     strategy_id: StrategyId,

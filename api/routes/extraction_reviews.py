@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from api.auth import AnalystUser, ReadAccess, ReviewerUser
 from api.deps import SessionDep, StoreDep
 from api.limits import path_id
+from api.openapi import errors
 from api.schemas import ExtractionDecisionCreate, ExtractionRequestCreate, Page
 from observatory.extraction import (
     ReviewedItem,
@@ -52,13 +53,21 @@ def queue(
     return Page[dict[str, Any]](data=entries, count=queue_count(session))
 
 
-@router.get("/{strategy_id}", summary="One strategy's extraction and its candidate lists")
+@router.get(
+    "/{strategy_id}",
+    summary="One strategy's extraction and its candidate lists",
+    responses=errors(404, e404="No such strategy."),
+)
 def show(strategy_id: StrategyId, session: SessionDep, _reader: ReadAccess) -> dict[str, Any]:
     """Status, confidence, stored priorities, candidate lists (with page images) and history."""
     return extraction_view(session, strategy_id).to_dict()
 
 
-@router.post("/{strategy_id}/request", summary="Ask for an extraction review")
+@router.post(
+    "/{strategy_id}/request",
+    summary="Ask for an extraction review",
+    responses=errors(404, e404="No such strategy."),
+)
 def ask(
     strategy_id: StrategyId,
     store: StoreDep,
@@ -71,7 +80,11 @@ def ask(
     return {"strategy_id": strategy_id, "extraction_status": status.value}
 
 
-@router.post("/{strategy_id}/decision", summary="Decide a strategy's priority list")
+@router.post(
+    "/{strategy_id}/decision",
+    summary="Decide a strategy's priority list",
+    responses=errors(404, e404="No such strategy."),
+)
 def decision(
     strategy_id: StrategyId, body: ExtractionDecisionCreate, store: StoreDep, user: ReviewerUser
 ) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.auth import AdminUser, ReadAccess
 from api.deps import IndexDep, MatchingDep, SessionDep, StoreDep
 from api.limits import path_id
+from api.openapi import errors
 from api.routes.regions import partner_public
 from api.schemas import Page, PartnerPublic, PartnershipPublic, PartnershipRegionPublic
 from observatory.partnerships import (
@@ -47,7 +48,13 @@ def partnerships(session: SessionDep, _reader: ReadAccess) -> Page[PartnershipPu
     return Page[PartnershipPublic](data=data, count=len(data))
 
 
-@router.post("", response_model=PartnershipPublic, status_code=201, summary="Create or update one")
+@router.post(
+    "",
+    response_model=PartnershipPublic,
+    status_code=201,
+    summary="Create or update one",
+    responses=errors(404, e404="A region code that is not in the NUTS registry."),
+)
 def create_partnership(
     body: PartnershipCreate, store: StoreDep, user: AdminUser
 ) -> PartnershipPublic:
@@ -66,7 +73,12 @@ def create_partnership(
         return partnership_public(rows[0])
 
 
-@router.get("/{partnership_id}", response_model=PartnershipPublic, summary="One partnership")
+@router.get(
+    "/{partnership_id}",
+    response_model=PartnershipPublic,
+    summary="One partnership",
+    responses=errors(404, e404="No such partnership."),
+)
 def partnership(
     partnership_id: PartnershipId, session: SessionDep, _reader: ReadAccess
 ) -> PartnershipPublic:
@@ -78,6 +90,7 @@ def partnership(
     "/{partnership_id}/candidates",
     response_model=Page[PartnerPublic],
     summary="Regions that could join",
+    responses=errors(404, e404="No such partnership."),
 )
 def candidates(
     partnership_id: PartnershipId,

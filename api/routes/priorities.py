@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from api.auth import ReadAccess
 from api.deps import SearchDep, SessionDep, TaxonomiesDep
 from api.limits import path_id
+from api.openapi import errors
 from api.schemas import (
     AuditPublic,
     CodeSetMemberPublic,
@@ -210,7 +211,12 @@ def list_priorities(
 PriorityId = path_id("priority")
 
 
-@router.get("/{priority_id}", response_model=PriorityDetail, summary="One priority")
+@router.get(
+    "/{priority_id}",
+    response_model=PriorityDetail,
+    summary="One priority",
+    responses=errors(404, e404="No such priority."),
+)
 def read_priority(
     priority_id: PriorityId, served: TaxonomiesDep, session: SessionDep, _reader: ReadAccess
 ) -> PriorityDetail:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.auth import ReadAccess
 from api.deps import MatchingDep
+from api.openapi import errors
 from api.routes.priorities import strategy_brief
 from api.schemas import (
     ChainGapPublic,
@@ -91,7 +92,12 @@ def list_regions(matching: MatchingDep, _reader: ReadAccess) -> Page[RegionBrief
     return Page[RegionBrief](data=data, count=len(data))
 
 
-@router.get("/{nuts}/profile", response_model=RegionProfilePublic, summary="A region's profile")
+@router.get(
+    "/{nuts}/profile",
+    response_model=RegionProfilePublic,
+    summary="A region's profile",
+    responses=errors(404, e404="No strategy is stored for the region."),
+)
 def region_profile(
     nuts: NutsCode, service: MatchingDep, _reader: ReadAccess
 ) -> RegionProfilePublic:
@@ -110,7 +116,12 @@ def region_profile(
     )
 
 
-@router.get("/{nuts}/partners", response_model=Page[PartnerPublic], summary="Partner regions")
+@router.get(
+    "/{nuts}/partners",
+    response_model=Page[PartnerPublic],
+    summary="Partner regions",
+    responses=errors(404, e404="No strategy is stored for the region (or a like/unlike one)."),
+)
 def region_partners(
     nuts: NutsCode,
     service: MatchingDep,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from api.auth import AdjudicatorUser, ReadAccess, ReviewerUser
 from api.deps import SessionDep, StateDep, StoreDep
 from api.limits import path_id
+from api.openapi import errors
 from api.schemas import BulkAcceptCreate, ClaimCreate, DecisionCreate, Page
 from api.services import review_service
 from observatory.review import (
@@ -38,7 +39,12 @@ def _filters(body: ClaimCreate | None) -> QueueFilters | None:
     )
 
 
-@router.post("/api/review/next", summary="Claim the next task", response_model=None)
+@router.post(
+    "/api/review/next",
+    summary="Claim the next task",
+    response_model=None,
+    responses={204: {"description": "The queue has no open task for you (with these filters)."}},
+)
 def claim_next(
     store: StoreDep, user: ReviewerUser, response: Response, body: ClaimCreate | None = None
 ) -> dict[str, Any] | None:
@@ -50,7 +56,17 @@ def claim_next(
     return task.to_dict()
 
 
-@router.post("/api/review/tasks/{task_id}/decision", summary="Decide a claimed task")
+@router.post(
+    "/api/review/tasks/{task_id}/decision",
+    summary="Decide a claimed task",
+    responses=errors(
+        404,
+        409,
+        e404="No such review task.",
+        e409="The task is settled, claimed by someone else, not claimed by you, or you "
+        "decided it already.",
+    ),
+)
 def decide(
     task_id: TaskId, body: DecisionCreate, state: StateDep, user: ReviewerUser
 ) -> dict[str, Any]:
@@ -66,7 +82,16 @@ def decide(
     return result.to_dict()
 
 
-@router.post("/api/review/undo", summary="Undo your last decision")
+@router.post(
+    "/api/review/undo",
+    summary="Undo your last decision",
+    responses=errors(
+        404,
+        409,
+        e404="You have no decision to undo.",
+        e409="The task changed after your decision.",
+    ),
+)
 def undo(state: StateDep, user: ReviewerUser) -> dict[str, Any]:
     """Undo the caller's most recent decision (a new, audited decision row)."""
     return review_service(state).undo_last(user).to_dict()
@@ -81,7 +106,11 @@ def bulk_accept(body: BulkAcceptCreate, state: StateDep, user: AdjudicatorUser) 
     return result.to_dict()
 
 
-@router.get("/api/priorities/{priority_id}/history", summary="A priority's review history")
+@router.get(
+    "/api/priorities/{priority_id}/history",
+    summary="A priority's review history",
+    responses=errors(404, e404="No such priority."),
+)
 def priority_history(
     priority_id: PriorityId, session: SessionDep, _reader: ReadAccess
 ) -> Page[dict[str, Any]]:

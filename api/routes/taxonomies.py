@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.auth import ReadAccess
 from api.deps import SearchDep, TaxonomiesDep
+from api.openapi import errors
 from api.schemas import CodeDetail, CodePublic, Page, TaxonomyBrief
 from observatory.errors import InvalidInput, NotFound
 from taxonomies import Code, Taxonomy, TaxonomyError, canonical_name
@@ -54,7 +55,12 @@ def list_taxonomies(served: TaxonomiesDep, _reader: ReadAccess) -> Page[Taxonomy
 TaxonomyName = Annotated[str, Path(max_length=40)]
 
 
-@router.get("/{name}", response_model=Page[CodePublic], summary="Codes of a taxonomy")
+@router.get(
+    "/{name}",
+    response_model=Page[CodePublic],
+    summary="Codes of a taxonomy",
+    responses=errors(404, e404="No such taxonomy on this server."),
+)
 def list_codes(
     name: TaxonomyName,
     served: TaxonomiesDep,
@@ -77,7 +83,12 @@ def list_codes(
     return Page[CodePublic](data=[_code_public(c) for c in page], count=len(codes))
 
 
-@router.get("/{name}/{code}", response_model=CodeDetail, summary="One code")
+@router.get(
+    "/{name}/{code}",
+    response_model=CodeDetail,
+    summary="One code",
+    responses=errors(404, e404="No such taxonomy, or no such code in it."),
+)
 def read_code(
     name: TaxonomyName,
     code: Annotated[str, Path(max_length=80)],

@@ -1,6 +1,8 @@
 """Access control of EVERY route with OBSERVATORY_PUBLIC_READ=false, malformed credentials,
 readable role messages, and the signed, CSRF-protected browser session (issue 15: 1, 15, 16,
 17). Real SQLite store, real app; the routes are discovered from the app, never listed here.
+Every status an API route answers in the walk is one the spec documents for it (item 14), and
+the API's documentation, the favicon and the static files stay open (they hold no data).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from starlette.routing import Mount, Route
 
 from api.app import create_app
 from observatory.settings import load_settings
@@ -20,8 +23,12 @@ STATIC_PATH_VALUES = {"nuts": "ES21", "name": "nace", "code": "35", "page": "1",
 # the corpus has no PDF nor extraction of a strategy: these answer 404 once access is granted
 NOT_IN_CORPUS = ("{strategy_id}",)
 SIGN_IN_MARK = "Your API key"
-# the only routes open to anyone when reading is not public: liveness, signing in and out
-PUBLIC_ROUTES = frozenset({"/healthz", "/review/sign-in", "/review/sign-out"})
+# the only routes open to anyone when reading is not public: liveness, signing in and out, and
+# the API's documentation with its favicon
+DOCS_ROUTES = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/favicon.ico"})
+PUBLIC_ROUTES = frozenset({"/healthz", "/review/sign-in", "/review/sign-out", *DOCS_ROUTES})
+# outside the gate: the spec, and the shipped CSS, JS and documentation assets (one file each)
+OPEN_FILES = {"/openapi.json": None, "/static": "style.css", "/static/docs": "swagger-ui.css"}
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +75,13 @@ def _is_api(path: str) -> bool:
     return path.startswith("/api")
 
 
+def _documented(app, method: str, template: str, status: int) -> None:
+    """Fail unless the spec documents ``status`` for the operation (when it is in the spec)."""
+    operation = app.openapi()["paths"].get(template, {}).get(method.lower())
+    if operation is not None:
+        assert str(status) in operation["responses"], f"{method} {template}: {status} undocumented"
+
+
 def test_every_route_refuses_anonymous_callers_when_reading_is_not_public(private) -> None:
     client: TestClient = private["client"]
     client.cookies.clear()
@@ -79,6 +93,7 @@ def test_every_route_refuses_anonymous_callers_when_reading_is_not_public(privat
         answer = client.request(method, url, follow_redirects=False)
         walked += 1
         assert answer.status_code == 401, f"{method} {url} answered {answer.status_code}"
+        _documented(private["app"], method, template, 401)
         if _is_api(template) or "html" not in answer.headers["content-type"]:
             body = answer.json()
             assert body["ok"] is False and body["status"] == 401, (method, url)
@@ -103,6 +118,27 @@ def test_the_app_opens_exactly_the_public_routes() -> None:
     assert opened == PUBLIC_ROUTES
 
 
+def test_the_documentation_favicon_and_static_files_stay_open(private) -> None:
+    """Every public route and every route outside the gate (the spec, the static mounts)
+    answers an anonymous caller, and none of them holds stored data."""
+    client: TestClient = private["client"]
+    client.cookies.clear()
+    outside = []
+    for route in private["app"].routes:
+        if isinstance(route, Mount | Route) and not isinstance(route, APIRoute):
+            outside.append(route.path)
+            assert route.path in OPEN_FILES, f"{route.path} is outside the gate: list it here"
+    assert set(outside) == set(OPEN_FILES)
+    urls = [path if name is None else f"{path}/{name}" for path, name in OPEN_FILES.items()]
+    urls += sorted(DOCS_ROUTES)
+    for url in urls:
+        answer = client.get(url)
+        assert answer.status_code == 200, f"{url} answered {answer.status_code}"
+        assert "hydrogen" not in answer.text.lower(), f"{url} shows stored data"
+    assert client.get("/api/priorities").status_code == 401
+    assert client.get("/search?q=hydrogen").status_code == 401
+
+
 def test_every_route_serves_a_valid_key(private) -> None:
     """The API with the key in a header; pages, whose forms need a browser, with the session
     (and its CSRF token) the sign-in form gives for the same key."""
@@ -120,6 +156,7 @@ def test_every_route_serves_a_valid_key(private) -> None:
             answer = client.request(method, url, data=data, follow_redirects=False)
         assert answer.status_code not in (401, 403), f"{method} {url}: {answer.text[:200]}"
         assert answer.status_code < 500, f"{method} {url}: {answer.text[:200]}"
+        _documented(private["app"], method, template, answer.status_code)
         if method == "GET" and not any(part in template for part in NOT_IN_CORPUS):
             assert answer.status_code in (200, 204, 303, 307), (url, answer.status_code)
 
