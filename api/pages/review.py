@@ -320,7 +320,7 @@ def parse_verdicts(values: list[str]) -> dict[str, str]:
 def decide_set_form(
     request: Request,
     state: StateDep,
-    task_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    task_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     csrf: CsrfField = "",
     verdict: Annotated[list[str] | None, Form(max_length=50)] = None,
     add: Annotated[str, Form(max_length=2000)] = "",

@@ -60,7 +60,7 @@ def served(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[dict]:
 
 
 def _unbounded(schema: dict, components: dict, where: str, seen: set[str]) -> list[str]:
-    """Places of a JSON schema where a string, array or integer has no upper bound."""
+    """Places of a JSON schema where a string, array, dict or integer has no upper bound."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
         if name in seen:
@@ -80,6 +80,14 @@ def _unbounded(schema: dict, components: dict, where: str, seen: set[str]) -> li
         found += _unbounded(schema.get("items", {}), components, f"{where}[]", seen)
     if kind == "integer" and "maximum" not in schema and "exclusiveMaximum" not in schema:
         found.append(f"{where}: integer")
+    values = schema.get("additionalProperties")
+    if kind == "object" and isinstance(values, dict):  # a dict: bound its size and its keys
+        if "maxProperties" not in schema:
+            found.append(f"{where}: object")
+        keys = schema.get("propertyNames", {})
+        if "maxLength" not in keys and "enum" not in keys:
+            found.append(f"{where}: keys")
+        found += _unbounded(values, components, f"{where}{{}}", seen)
     for name, prop in schema.get("properties", {}).items():
         found += _unbounded(prop, components, f"{where}.{name}", seen)
     return found
