@@ -30,6 +30,7 @@ from api.pages.region_input import (
 from api.pages.rendering import HTMLRoute, render
 from api.pages.search import nace_level
 from observatory.errors import InvalidInput, NotFound
+from observatory.filter_fields import MAX_FILTER_VALUES
 from observatory.matching import MatchingService, PartnerMatch
 from observatory.search import Catalog, facet_counts, filter_mask, make_filters
 
@@ -43,7 +44,8 @@ CHARTS = (
     ("nabs", "NABS 2007 chapters"),
     ("ecosystem", "Industrial ecosystems"),
 )
-Values = Annotated[list[str], Query()]
+# as many values per facet as the API's filters take (observatory.filter_fields)
+Values = Annotated[list[str], Query(max_length=MAX_FILTER_VALUES)]
 
 
 def normalise_code(code: str) -> str:

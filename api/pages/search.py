@@ -18,6 +18,7 @@ from api.pages.names import Names, load_names
 from api.pages.rendering import HTMLRoute, query_string, render
 from observatory.documents import source_page_url
 from observatory.extraction import ExtractionStatus
+from observatory.filter_fields import MAX_FILTER_VALUES
 from observatory.search import (
     Catalog,
     FacetCounts,
@@ -70,7 +71,8 @@ STATUS_LABELS = {
 UPPER_CASE = ("country", "region", "nace_section")
 EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"))
 
-Values = Annotated[list[str], Query()]
+# as many values per facet as the API's filters take (observatory.filter_fields)
+Values = Annotated[list[str], Query(max_length=MAX_FILTER_VALUES)]
 
 
 @router.get("/")

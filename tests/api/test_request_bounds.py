@@ -227,3 +227,16 @@ def test_a_nul_in_a_form_answers_400(served) -> None:
     )
     assert answer.status_code == 400
     assert "NUL" in answer.text
+
+
+@pytest.mark.parametrize("page", ["/search?country=", "/regions?country="])
+def test_a_page_refuses_more_repeated_filter_values_than_the_api_takes(served, page) -> None:
+    from observatory.filter_fields import MAX_FILTER_VALUES
+
+    client = served["client"]
+    within = client.get(page + f"&{page.split('?')[1]}".join(["ES"] * MAX_FILTER_VALUES))
+    beyond = client.get(page + f"&{page.split('?')[1]}".join(["ES"] * (MAX_FILTER_VALUES + 1)))
+
+    assert within.status_code == 200
+    assert beyond.status_code == 400
+    assert "country" in beyond.text
