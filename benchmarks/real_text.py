@@ -9,8 +9,9 @@ classifier is built without the prototypes of held-out classes, and the ``check`
 neither a training item nor used to fit weights or gates. Each set is a seeded sample of at most
 ``--per-set`` texts; vectors go through the embedding cache (``OBSERVATORY_CACHE_DIR``'s data
 dir), so a second run only classifies. Prints, per set and per language: NACE division top-1 /
-top-3, section top-1, NABS and ecosystem top-1, the ECE of the NACE top-1 probability, and each
-taxonomy's gate coverage @ precision.
+top-3, section top-1, NABS and ecosystem top-1, the ECE of each taxonomy's top-1 probability,
+each taxonomy's gate coverage @ precision (``Classifier.gate``: the shipped confidence model),
+and how many wrong top codes (all taxonomies) got probability >= 0.999.
 """
 
 from __future__ import annotations
@@ -64,16 +65,18 @@ def _row(label: str, figures: dict) -> str:
 
     nace = figures.get("nace")
     n = nace.n if nace else max((f.n for f in figures.values()), default=0)
+    wrong_sure = sum(f.overconfident for f in figures.values())
     return (
         f"{label:<22}{n:>5}  {pct('nace', 'top1')} {pct('nace', 'top3')} "
         f"{pct('nace', 'section_top1')}  {pct('nabs', 'top1')}  {pct('ecosystem', 'top1')}  "
-        f"{pct('nace', 'ece')}  {gate('nace')} {gate('nabs')} {gate('ecosystem')}"
+        f"{pct('nace', 'ece')} {pct('nabs', 'ece')} {pct('ecosystem', 'ece')}  "
+        f"{gate('nace')} {gate('nabs')} {gate('ecosystem')} {wrong_sure:>4}"
     )
 
 
 HEADER = (
-    f"{'set / language':<22}{'n':>5}  NACE  top-3 sect.  NABS   eco.   ECE    "
-    "gate NACE     gate NABS     gate eco."
+    f"{'set / language':<22}{'n':>5}  NACE  top-3 sect.  NABS   eco.   ECE: NACE NABS  eco.   "
+    "gate NACE     gate NABS     gate eco.   >=.999 wrong"
 )
 
 

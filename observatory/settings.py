@@ -84,16 +84,17 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Routing gate: minimum calibrated probability of the first code for a label "
-        "to be accepted without review, for every taxonomy. Empty: each taxonomy's threshold "
-        "fitted in the calibration (`observatory calibrate` refits it from reviews).",
+        "to be accepted without review, for every taxonomy; set, it replaces the fitted gate. "
+        "Empty: each taxonomy's gate fitted in the calibration (its confidence model, else its "
+        "threshold; `observatory calibrate` refits it from reviews).",
     )
     auto_accept_margin: float | None = Field(
         None,
         ge=0.0,
         le=1.0,
         description="Routing gate: minimum probability margin between the first and second code, "
-        "for every taxonomy. Empty: each taxonomy's fitted margin. A label whose code conflicts "
-        "with the text's other taxonomies is always reviewed.",
+        "for every taxonomy; set, it replaces the fitted gate. Empty: each taxonomy's fitted "
+        "gate. A label whose code conflicts with the text's other taxonomies is always reviewed.",
     )
     extraction_review_below: float = Field(
         0.5,

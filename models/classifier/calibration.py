@@ -13,12 +13,14 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 
-from models.classifier.features import ScoreWeights, log_softmax, logits_of
+from models.classifier.confidence import GateModel
+from models.classifier.features import ScoreWeights, capped_softmax, log_softmax, logits_of
 from observatory import artefacts
 from observatory.errors import ConfigurationError
 
@@ -46,19 +48,25 @@ class TaxonomyCalibration:
     gate_probability: float | None = None
     gate_margin: float | None = None
     weights: ScoreWeights = field(default_factory=ScoreWeights)
+    # the fitted confidence model of the gate (None: the (probability, margin) pair decides)
+    gate_model: GateModel | None = None
 
     def to_dict(self) -> dict[str, JsonValue]:
         """JSON form."""
-        return asdict(self)
+        out = asdict(self)
+        out["gate_model"] = None if self.gate_model is None else self.gate_model.to_dict()
+        return out  # type: ignore[return-value]
 
     @classmethod
     def from_dict(cls, values: Mapping[str, JsonValue]) -> TaxonomyCalibration:
         """Read back ``to_dict`` (unknown keys are ignored, missing ones take defaults)."""
-        known = {f.name for f in fields(cls)} - {"weights"}
+        known = {f.name for f in fields(cls)} - {"weights", "gate_model"}
         kept = {k: v for k, v in values.items() if k in known}
         raw = values.get("weights")
         weights = ScoreWeights.from_dict(raw) if isinstance(raw, dict) else ScoreWeights()
-        return cls(**kept, weights=weights)  # type: ignore[arg-type]
+        model = values.get("gate_model")
+        gate_model = GateModel.from_dict(model) if isinstance(model, dict) else None
+        return cls(**kept, weights=weights, gate_model=gate_model)  # type: ignore[arg-type]
 
 
 DEFAULT_TAXONOMY_CALIBRATION = TaxonomyCalibration()
@@ -133,12 +141,43 @@ def calibration_slug(model_id: str) -> str:
 
 
 def shipped_calibration(model_id: str) -> Calibration:
-    """The calibration shipped for ``model_id``, or defaults (with a log warning)."""
+    """The calibration shipped for ``model_id``, or defaults (with a log warning).
+
+    A shipped calibration that no longer fits the code (``provenance.shipped_record``: other
+    classifier parameters, features, taxonomies, starter set or heads) is a ConfigurationError:
+    the repository was changed without refitting it.
+    """
     folder = SHIPPED_DIR / calibration_slug(model_id)
-    if artefacts.has_config(folder):
-        return Calibration.load(folder, model_id=model_id)
-    log.warning("no shipped calibration for %s; using default weights", model_id)
-    return Calibration(model_id)
+    if not artefacts.has_config(folder):
+        log.warning("no shipped calibration for %s; using default weights", model_id)
+        return Calibration(model_id)
+    return _cached_shipped(folder, model_id, _config_stamp(folder))
+
+
+def load_shipped(folder: Path, model_id: str) -> Calibration:
+    """Read a shipped calibration, refusing one that no longer fits the code."""
+    from models.classifier.provenance import mismatches, shipped_record
+
+    calibration = Calibration.load(folder, model_id=model_id)
+    dimension = int(calibration.metadata.get("dimension") or 0)  # type: ignore[arg-type]
+    stale = mismatches(calibration.metadata, shipped_record(model_id, dimension))
+    if stale:
+        raise ConfigurationError(
+            f"the shipped calibration in {folder} was fitted under other {', '.join(stale)} "
+            f"than the code has; refit it (python -m pipelines.classify.fit_shipped) or delete it"
+        )
+    return calibration
+
+
+def _config_stamp(folder: Path) -> tuple[int, int]:
+    stat = (folder / artefacts.CONFIG_FILE).stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _cached_shipped(folder: Path, model_id: str, _stamp: tuple[int, int]) -> Calibration:
+    # the check reads every built-in taxonomy; a calibration is immutable, so one is shared
+    return load_shipped(folder, model_id)
 
 
 def gold_nll(logits: np.ndarray, gold: np.ndarray, row_weight: np.ndarray | None = None) -> float:
@@ -199,4 +238,4 @@ def fit_weights(
 
 def probabilities(stacked: np.ndarray, weights: ScoreWeights, temperature: float) -> np.ndarray:
     """Softmax probabilities of stacked features under fitted weights."""
-    return np.exp(log_softmax(logits_of(stacked, weights.as_array(), temperature)))
+    return capped_softmax(logits_of(stacked, weights.as_array(), temperature))

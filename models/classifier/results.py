@@ -50,6 +50,9 @@ class Prediction:
     rolled_up: list[ScoredCode] = field(default_factory=list)
     # disagreements with the text's other taxonomies (crosswalks); they block auto-acceptance
     conflicts: list[str] = field(default_factory=list)
+    # per ranked code, the gate's signals (``confidence.SIGNAL_NAMES``); internal evidence of
+    # the gate, not part of the JSON form
+    signals: tuple[tuple[float, ...], ...] = ()
 
     @property
     def top(self) -> ScoredCode | None:
@@ -66,4 +69,6 @@ class Prediction:
 
     def to_dict(self) -> dict[str, object]:
         """JSON form."""
-        return asdict(self)
+        out = asdict(self)
+        del out["signals"]
+        return out

@@ -11,14 +11,14 @@ near-duplicates; ``OBSERVATORY_STARTER_EXAMPLES=false`` leaves them out.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import numpy as np
 
 from observatory.errors import UnprocessableFile
-
-if TYPE_CHECKING:
-    from models.classifier.classifier import Classifier
 
 STARTER_EXAMPLES = Path(__file__).resolve().parent / "data" / "starter_examples.csv"
 TAXONOMY_COLUMNS = ("nace", "nabs", "ecosystem")
@@ -62,7 +62,25 @@ def read_starter_examples(path: Path = STARTER_EXAMPLES) -> list[StarterExample]
     return examples
 
 
-def add_starter_examples(classifier: Classifier, examples: list[StarterExample]) -> int:
+class Learner(Protocol):
+    """What starter examples are added to (a ``Classifier``, which the calibration's provenance
+    check imports this module for: no import of it here)."""
+
+    @property
+    def models(self) -> Mapping[str, object]: ...
+    def derived_vectors(self, texts: Sequence[str]) -> np.ndarray: ...
+    def add_examples(
+        self,
+        texts_or_vectors: np.ndarray,
+        taxonomy: str,
+        codes: Sequence[Sequence[str]],
+        ids: Sequence[int] | None = None,
+        *,
+        texts: Sequence[str] | None = None,
+    ) -> list[int]: ...
+
+
+def add_starter_examples(classifier: Learner, examples: list[StarterExample]) -> int:
     """Add ``examples`` to every taxonomy they label; returns how many texts were added.
 
     They get negative ids, so they never collide with reviewed labels (keyed by priority id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.classifier.calibration import Calibration, TaxonomyCalibration
+from models.classifier.confidence import gate_signals
 from models.classifier.explain import rolled_up, scored_code
 from models.classifier.results import Prediction
 from models.classifier.score import TaxonomyScore
@@ -55,11 +56,14 @@ def predictions(
     vague: list[str | None],
     warnings: list[list[str]],
     conflicts: list[list[str]],
+    words: list[int],
 ) -> list[Prediction]:
-    """One prediction per text of ``scored``: the top-k codes, evidence, verdicts."""
+    """One prediction per text of ``scored``: the top-k codes, evidence, verdicts and the
+    gate's signals (``confidence.gate_signals``); ``words`` counts each text's words."""
     probability = scored.probability
     k = min(context.top_k, len(model.codes))
     order = np.argsort(-probability, axis=1)[:, :k]
+    signals = gate_signals(model, scored, order, words)
     out = []
     for row in range(len(probability)):
         notes = list(warnings[row])
@@ -81,6 +85,11 @@ def predictions(
                 level=model.level,
                 rolled_up=rolled_up(model, probability[row]),
                 conflicts=list(conflicts[row]) if conflicts else [],
+                signals=_rounded(signals[row]),
             )
         )
     return out
+
+
+def _rounded(signals: np.ndarray) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(round(float(v), 6) for v in ranked) for ranked in signals)

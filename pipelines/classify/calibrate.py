@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -27,8 +27,8 @@ import numpy as np
 
 from models.classifier import TAXONOMY_ORDER, Classifier, Prediction, gate
 from models.classifier.calibration import Calibration, fit_weights, probabilities
-from models.classifier.starter import STARTER_EXAMPLES, StarterExample
-from observatory import artefacts
+from models.classifier.provenance import fitting_record
+from models.classifier.starter import StarterExample
 from observatory.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -151,22 +151,33 @@ def _judge(
     return GateCandidate(probability, margin, coverage, min(judged, default=1.0), per_set)
 
 
+def classify_sets(
+    classifier: Classifier, sets: Mapping[str, Sequence[Labelled]]
+) -> dict[str, list[dict[str, Prediction]]]:
+    """The predictions of every set's texts (in their own languages)."""
+    return {
+        set_name: classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
+        for set_name, rows in sets.items()
+    }
+
+
 def choose_gate(
     classifier: Classifier,
     sets: Mapping[str, Sequence[Labelled]],
     target: float = TARGET_PRECISION,
+    predictions: Mapping[str, Sequence[Mapping[str, Prediction]]] | None = None,
 ) -> tuple[Calibration, dict[str, GateCandidate]]:
-    """A new calibration whose gate, per taxonomy, keeps every set's precision >= ``target``.
+    """A new calibration whose gate, per taxonomy, is the (probability, margin) pair keeping
+    every set's precision >= ``target`` (a confidence model it held is dropped: ``gate_fit``
+    fits one after this).
 
     Among the (probability, margin) pairs whose worst set (with at least ``MIN_ACCEPTED``
     accepted rows, or all its rows) reaches ``target``, the one accepting the most on average.
     A taxonomy where no pair reaches it accepts nothing (probability 1.01); its report keeps
-    the most precise pair's per-set figures, to show how far it is.
+    the most precise pair's per-set figures, to show how far it is. ``predictions`` (of
+    ``classify_sets``) saves classifying the sets again.
     """
-    predictions = {
-        set_name: classifier.classify([r.text for r in rows], languages=[r.language for r in rows])
-        for set_name, rows in sets.items()
-    }
+    predictions = predictions if predictions is not None else classify_sets(classifier, sets)
     calibration = classifier.calibration
     chosen: dict[str, GateCandidate] = {}
     for name in classifier.models:
@@ -191,7 +202,7 @@ def choose_gate(
         )
         params = replace(
             calibration.for_taxonomy(name), gate_probability=best.probability,
-            gate_margin=best.margin,
+            gate_margin=best.margin, gate_model=None,
         )  # fmt: skip
         calibration = calibration.replace({name: params})
         chosen[name] = best
@@ -230,26 +241,6 @@ def gate_report(chosen: Mapping[str, GateCandidate]) -> dict[str, dict[str, obje
     }
 
 
-def fitting_record(classifier: Classifier) -> dict[str, object]:
-    """What fitted weights depend on besides the model, for the calibration's config: the
-    classifier's parameters, the heads, and fingerprints of the keywords and starter examples."""
-    keywords = {
-        name: [
-            [code.code, list(code.keywords),
-             {k: list(v) for k, v in code.keywords_by_language.items()}]
-            for code in model.taxonomy
-        ]
-        for name, model in classifier.models.items()
-    }  # fmt: skip
-    return {
-        "classifier_params": asdict(classifier.params),
-        "keyword_fingerprint": artefacts.fingerprint(keywords),
-        "starter_fingerprint": artefacts.file_fingerprint(STARTER_EXAMPLES),
-        "heads": {name: dict(head.metadata).get("built", "") for name, head in
-                  classifier.heads.items()},
-    }  # fmt: skip
-
-
 def save_calibration(
     classifier: Classifier,
     calibration: Calibration,
@@ -257,7 +248,7 @@ def save_calibration(
     metadata: Mapping[str, object],
 ) -> None:
     """Write ``calibration`` (fitted for ``classifier``) and how it was fitted into ``folder``."""
-    record = {**dict(metadata), **fitting_record(classifier)}
+    record = {**dict(metadata), **fitting_record(classifier)}  # provenance.RECORD_KEYS
     calibration.replace(metadata=record).save(  # type: ignore[arg-type]
         folder,
         dimension=classifier.embedder.dimension,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from models.classifier import Classifier
 from models.classifier.calibration import Calibration, calibration_slug
+from models.classifier.provenance import fitting_record, mismatches
 from models.classifier.starter import add_starter_examples, read_starter_examples
 from models.embedders import embedder_from_settings
 from observatory import artefacts
@@ -25,13 +26,27 @@ def user_calibration_dir(settings: Settings, model_id: str) -> Path:
     return Path(settings.data_dir) / "calibration" / calibration_slug(model_id)
 
 
-def user_calibration(settings: Settings, model_id: str) -> Calibration | None:
-    """The refitted calibration of ``model_id``, when ``observatory calibrate`` wrote one."""
+def user_calibration(settings: Settings, classifier: Classifier) -> Calibration | None:
+    """The calibration ``observatory calibrate`` refitted for ``classifier``'s model, when
+    there is one and it was fitted under what ``classifier`` runs (``provenance``).
+
+    One fitted under other parameters, features, taxonomies, starter set or heads is not used:
+    a one-line warning says so, and the caller keeps the shipped calibration.
+    """
+    model_id = classifier.embedder.model_id
     folder = user_calibration_dir(settings, model_id)
     if not artefacts.has_config(folder):
         return None
+    found = Calibration.load(folder, model_id=model_id)
+    stale = mismatches(found.metadata, fitting_record(classifier))
+    if stale:
+        log.warning(
+            "the calibration in %s was fitted under other %s; using the shipped one "
+            "(run `observatory calibrate` to refit it)", folder, ", ".join(stale),
+        )  # fmt: skip
+        return None
     log.info("using the calibration refitted from reviews in %s", folder)
-    return Calibration.load(folder, model_id=model_id)
+    return found
 
 
 def derived_dir(settings: Settings) -> Path:
@@ -46,34 +61,39 @@ def classifier_from_settings(
     for_fitting: bool = False,
     hidden_codes: frozenset[str] = frozenset(),
     starter: bool | None = None,
+    shipped: bool = True,
 ) -> Classifier:
     """The configured classifier over the taxonomies as served (imported overlays included).
 
-    Its calibration is the one refitted from reviews when ``observatory calibrate`` wrote one,
-    else the shipped one; ``for_fitting`` starts from the shipped calibration even when a
-    refitted one exists. ``hidden_codes`` leaves finer codes out of the prototypes (benchmarks
-    holding classes out); ``starter`` overrides ``settings.starter_examples``.
+    Its calibration is the one refitted from reviews when ``observatory calibrate`` wrote one
+    (and it fits this classifier), else the shipped one; ``for_fitting`` starts from the
+    shipped calibration even when a refitted one exists, and ``shipped=False`` from default
+    weights (refitting the shipped calibration itself, which may be stale). ``hidden_codes``
+    leaves finer codes out of the prototypes (benchmarks holding classes out); ``starter``
+    overrides ``settings.starter_examples``.
     """
     from observatory.taxonomy_service import load_taxonomy
 
     embedder = embedder_from_settings(settings, backend=backend)
     served = {name: load_taxonomy(name, settings) for name in TAXONOMY_NAMES}
-    chosen = None if for_fitting else user_calibration(settings, embedder.model_id)
     classifier = Classifier(
         embedder,
         served,
-        calibration=chosen,  # None: the shipped one
+        calibration=None if shipped else Calibration(embedder.model_id),
         max_text_chars=settings.max_text_chars,
         hidden_codes=hidden_codes,
         derived_dir=derived_dir(settings),
     )
+    refitted = None if for_fitting else user_calibration(settings, classifier)
+    if refitted is not None:
+        classifier = classifier.with_calibration(refitted)
     if settings.starter_examples if starter is None else starter:
         add_starter_examples(classifier, read_starter_examples())
     return classifier
 
 
 def benchmark_classifier(
-    settings: Settings, *, backend: str | None = None, starter: bool = True
+    settings: Settings, *, backend: str | None = None, starter: bool = True, shipped: bool = True
 ) -> Classifier:
     """The shipped classifier with the held-out NACE classes hidden from its prototypes
     (``pipelines.classify.realtext``), so no test phrase of theirs meets itself. The built-in
@@ -85,5 +105,5 @@ def benchmark_classifier(
     classes = [c.code for c in nace.at_level("class")] if "class" in nace.levels else []
     return classifier_from_settings(
         settings, backend=backend, for_fitting=True, hidden_codes=held_out_classes(classes),
-        starter=starter,
+        starter=starter, shipped=shipped,
     )  # fmt: skip

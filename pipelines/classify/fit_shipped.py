@@ -9,7 +9,8 @@ Run: ``nice -n 10 .venv/bin/python -m pipelines.classify.fit_shipped --embedder 
 2. **Weights and temperatures**: fitted on the calibration gold split plus the ``fit`` classes'
    phrases of every real set, each set weighing the same.
 3. **Gate**: per taxonomy, the pair accepting the most while the worst of those sets keeps
-   precision >= 0.95.
+   precision >= 0.95, and the confidence model (``gate_fit``) where it accepts more under the
+   same rule; its leave-one-set-out figures are printed and kept in ``config.json``.
 
 The ``check`` classes are never read here: benchmarks/real_text.py measures on them.
 Seeded samples keep the encoding to a few thousand texts per step (see the caps below).
@@ -26,16 +27,18 @@ from pathlib import Path
 import numpy as np
 
 from models.classifier import Classifier
-from models.classifier.calibration import SHIPPED_DIR, Calibration, calibration_slug
+from models.classifier.calibration import SHIPPED_DIR, calibration_slug
 from models.classifier.head import HEADS_DIR, LinearHead, fit_head
 from models.classifier.starter import read_starter_examples
 from pipelines.classify.calibrate import (
     choose_gate,
+    classify_sets,
     fit_calibration,
     gate_report,
     save_calibration,
     without_starter_texts,
 )
+from pipelines.classify.gate_fit import fit_gate_models, gate_fit_report
 from pipelines.classify.realtext import (
     DEFAULT_SHARED,
     LabelledText,
@@ -107,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies the sample caps")
     args = parser.parse_args(argv)
     settings = load_settings()
-    classifier = benchmark_classifier(settings, backend=args.embedder)
-    classifier = classifier.with_calibration(Calibration(classifier.embedder.model_id))
+    classifier = benchmark_classifier(settings, backend=args.embedder, shipped=False)
     sets = real_sets(args.shared)
     if not sets:
         raise SystemExit(f"no reference folder at {args.shared}: cannot fit on real text")
@@ -127,9 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = [row for chosen in fitting.values() for row in chosen]
     weight = np.concatenate([np.full(len(v), 1.0 / len(v)) for v in fitting.values()])
     calibration, fitted = fit_calibration(classifier, rows, row_weight=weight)
-    calibration, gates = choose_gate(classifier.with_calibration(calibration), fitting)
+    calibrated = classifier.with_calibration(calibration)
+    predictions = classify_sets(calibrated, fitting)
+    calibration, gates = choose_gate(calibrated, fitting, predictions=predictions)
+    calibration, models = fit_gate_models(
+        calibrated.with_calibration(calibration), fitting, predictions, gates
+    )
     out = SHIPPED_DIR / slug
-    report = gate_report(gates)
+    report = {"pair": gate_report(gates), "model": gate_fit_report(models)}
     save_calibration(
         classifier, calibration, out,
         {"fitted_on": sorted(fitting), "rows": len(rows), "starter_examples": True,

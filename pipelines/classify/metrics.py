@@ -11,6 +11,8 @@ from models.classifier.results import Prediction
 
 # equal-width probability bins of the expected calibration error (the usual choice, Guo 2017)
 ECE_BINS = 10
+# a wrong top code at or above this probability is printed as "1.000" (issue 14: never)
+OVERCONFIDENT = 0.999
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class TaxonomyFigures:
     coverage: float  # share the gate accepted
     precision: float | None  # share of accepted top codes that are right (None: none accepted)
     section_top1: float | None = None  # NACE only: the rolled-up section
+    overconfident: int = 0  # wrong top codes with probability >= OVERCONFIDENT
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray) -> float:
@@ -68,6 +71,7 @@ def taxonomy_figures(
         coverage=float(accepted.mean()),
         precision=float(top1[accepted].mean()) if accepted.any() else None,
         section_top1=section,
+        overconfident=int(((confidence >= OVERCONFIDENT) & ~top1).sum()),
     )
 
 

@@ -20,12 +20,14 @@ from observatory.store import Store
 from observatory.store.tables import LabelRow
 from pipelines.classify.calibrate import (
     choose_gate,
+    classify_sets,
     fit_calibration,
     gate_report,
     save_calibration,
 )
 from pipelines.classify.evaluation import GoldRow
 from pipelines.classify.factory import classifier_from_settings, user_calibration_dir
+from pipelines.classify.gate_fit import fit_gate_models, gate_fit_report
 from pipelines.classify.job import (
     REVIEWED_SOURCES,
     priority_text,
@@ -95,18 +97,28 @@ def calibrate_from_reviews(
         name: sum(1 for row in rows if row.codes.get(name)) for name in classifier.models
     }
     calibration, fitted = fit_calibration(classifier, rows)
-    calibration, gates = choose_gate(classifier.with_calibration(calibration), {"reviews": rows})
+    calibrated = classifier.with_calibration(calibration)
+    sets = {"reviews": rows}
+    predictions = classify_sets(calibrated, sets)
+    calibration, gates = choose_gate(calibrated, sets, predictions=predictions)
+    # the confidence model needs MIN_GATE_ROWS reviewed texts and some misses to learn from;
+    # with fewer, the pair decides
+    calibration, models = fit_gate_models(
+        calibrated.with_calibration(calibration), sets, predictions, gates
+    )
     suggested_gate = {
         name: {k: v for k, v in figures.items() if k != "per_set"}
         for name, figures in gate_report(gates).items()
         if gates[name].probability <= 1.0
     }
+    gate_model = {k: v for k, v in gate_fit_report(models).items() if v["used"]}
     folder = user_calibration_dir(settings, embedder.model_id)
     if not dry_run:
         save_calibration(
             classifier, calibration, folder,
             {"fitted_on": "reviewed labels", "rows": len(rows),
-             "rows_per_taxonomy": per_taxonomy, "gate": suggested_gate},
+             "rows_per_taxonomy": per_taxonomy, "gate": suggested_gate,
+             "gate_model": gate_model},
         )  # fmt: skip
     return {
         "model_id": embedder.model_id,
@@ -114,5 +126,6 @@ def calibrate_from_reviews(
         "rows_per_taxonomy": per_taxonomy,
         "fitted": {name: asdict(figures) for name, figures in fitted.items()},
         "gate": suggested_gate,
+        "gate_model": gate_model,
         "calibration": None if dry_run else str(folder),
     }

@@ -232,9 +232,11 @@ def test_each_taxonomy_is_gated_by_its_own_fitted_thresholds(classifier: Classif
     prediction = classifier.classify([DAIRY])[0]
     nace, nabs = prediction["nace"], prediction["nabs"]
     shipped = classifier.calibration
-    # a gate nothing can pass for NACE, one everything passes for NABS
-    strict = replace(shipped.for_taxonomy("nace"), gate_probability=1.0, gate_margin=1.0)
-    lenient = replace(shipped.for_taxonomy("nabs"), gate_probability=0.0, gate_margin=0.0)
+    # a gate nothing can pass for NACE, one everything passes for NABS (pairs: no model)
+    strict = replace(shipped.for_taxonomy("nace"), gate_probability=1.0, gate_margin=1.0,
+                     gate_model=None)  # fmt: skip
+    lenient = replace(shipped.for_taxonomy("nabs"), gate_probability=0.0, gate_margin=0.0,
+                      gate_model=None)  # fmt: skip
     own = classifier.with_calibration(shipped.replace({"nace": strict, "nabs": lenient}))
     assert not own.gate(nace)
     assert own.gate(nabs) is (not nabs.abstained and not nabs.conflicts)

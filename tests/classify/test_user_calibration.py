@@ -67,7 +67,9 @@ def test_reviews_refit_the_calibration_that_the_classifier_then_uses(reviewed_st
     assert config["model_id"] == "all-MiniLM-L6-v2" and config["fitted_on"] == "reviewed labels"
     assert config["rows"] == 8 and {"built", "dimension", "package_version"} <= set(config)
     assert config["classifier_params"]["knn_k"] == shipped.params.knn_k
-    assert len(config["keyword_fingerprint"]) == len(config["starter_fingerprint"]) == 64
+    assert len(config["starter_fingerprint"]) == 64
+    assert set(config["taxonomy_fingerprints"]) == {"nace", "nabs", "ecosystem"}
+    assert set(config["head_fingerprints"]) == set(shipped.heads)
     fitted = json.loads((folder / "calibration.json").read_text("utf-8"))
     assert fitted["nace"]["temperature"] == report["fitted"]["nace"]["temperature"] > 0
     # the next classifier reads it, and its labels carry a new model version
