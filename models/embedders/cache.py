@@ -65,6 +65,11 @@ class EmbeddingCache:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.folder / "embeddings.sqlite", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # A commit need not reach the disk before the caller goes on: in WAL mode NORMAL stays
+        # consistent and loses at most the last entries on power loss, which a cache re-embeds.
+        # FULL fsynced every commit, i.e. every new search query: 4 ms per query, and up to
+        # seconds on a disk shared with other jobs (benchmarks/bench_api.py).
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
         )

