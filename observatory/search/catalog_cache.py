@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
 
 from observatory.search.catalog import (
     LABEL_ID_PART,
@@ -98,15 +98,16 @@ def refresh_labels(
     it was read) carry their labels in force; every other column is shared."""
     with store.transaction() as session:
         retired_at = session.scalar(select(func.max(LabelRow.retired_at)))
-        changed = select(LabelRow.priority_id).where(
-            or_(
-                LabelRow.id > (catalog.stamp[LABEL_ID_PART] or 0),
-                LabelRow.retired_at >= catalog.labels_retired_at
-                if catalog.labels_retired_at is not None
-                else LabelRow.retired_at.is_not(None),
-            )
+        # two index look-ups in a UNION: as one OR with DISTINCT, SQLite scanned every label
+        added = select(LabelRow.priority_id).where(
+            LabelRow.id > (catalog.stamp[LABEL_ID_PART] or 0)
         )
-        ids = sorted({int(i) for i in session.scalars(changed.distinct())})
+        retired = select(LabelRow.priority_id).where(
+            LabelRow.retired_at >= catalog.labels_retired_at
+            if catalog.labels_retired_at is not None
+            else LabelRow.retired_at.is_not(None)
+        )
+        ids = sorted({int(i) for i in session.scalars(union(added, retired))})
         rows = [r for r in (catalog.row_of(i) for i in ids) if r is not None]
         label_rows = current_label_rows(session, [int(catalog.ids[r]) for r in rows])
     fresh = tags_by_priority(label_rows)
@@ -152,7 +153,10 @@ def _repost(
                 del code_rows[name][code]  # as a build would: no empty postings
         for name, code in new - old:
             current = code_rows.setdefault(name, {}).get(code, np.zeros(0, dtype=np.int64))
-            code_rows[name][code] = np.union1d(current, [row]).astype(np.int64)
+            at = int(np.searchsorted(current, row))  # postings are sorted: insert, not re-sort
+            if at == len(current) or current[at] != row:
+                current = np.insert(current, at, row)
+            code_rows[name][code] = current.astype(np.int64, copy=False)
     return code_rows
 
 

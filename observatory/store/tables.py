@@ -153,7 +153,11 @@ class LabelRow(Base):
     """
 
     __tablename__ = "labels"
-    __table_args__ = (Index("ix_labels_current", "priority_id", "taxonomy", "is_current"),)
+    __table_args__ = (
+        Index("ix_labels_current", "priority_id", "taxonomy", "is_current"),
+        # "retired since the catalog was read" after each review decision (migration 0007)
+        Index("ix_labels_retired_at", "retired_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id"), index=True)
