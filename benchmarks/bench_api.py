@@ -1,7 +1,7 @@
 """API latency benchmark: the whole server (uvicorn, default settings) over loopback.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_api.py            # 100k, then 1M HNSW
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_api.py --quick    # 10k and 4k, minutes
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_api.py --quick    # 10k and 3k, ~1 minute
 
 Phase 1 (``--priorities``, 100,000): ``q=`` search, filtered search, search right after a
 review decision made through the API (claim + correct with a reviewer key created through
@@ -212,10 +212,10 @@ def main() -> None:
         help="keeps the parts' embeddings between runs",
     )
     parser.add_argument("--keep", action="store_true", help="keep the stores and data dirs")
-    parser.add_argument("--quick", action="store_true", help="10k and 4k priorities, 30 requests")
+    parser.add_argument("--quick", action="store_true", help="10k and 3k priorities, 20 requests")
     args = parser.parse_args()
     if args.quick:
-        args.priorities, args.large, args.requests, args.decisions = 10_000, 4_000, 30, 8
+        args.priorities, args.large, args.requests, args.decisions = 10_000, 3_000, 20, 6
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     rng = random.Random(7)
     load = os.getloadavg()

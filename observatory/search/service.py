@@ -184,9 +184,11 @@ class SearchService:
         fused = fuse(lexical_rank, dense_rank, self._foreign(catalog, query, dense_rank))
         # lexical matches beyond the fused depth still count and follow in BM25 order
         tail = lexical_order[DENSE_DEPTH:]
-        ordered = np.array(
-            sorted(fused, key=lambda r: (-fused[r], int(catalog.ids[r]))), dtype=np.int64
-        )
+        # best fused score first, ties by priority id (NumPy: ~2,000 rows in a Python sort
+        # with a key cost a few ms per query at 10^5 priorities)
+        fused_rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
+        fused_scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+        ordered = fused_rows[np.lexsort((catalog.ids[fused_rows], -fused_scores))]
         if sort != "relevance":
             position = np.empty(len(catalog), dtype=np.int64)
             position[catalog.order(sort)] = np.arange(len(catalog))
@@ -217,7 +219,13 @@ class SearchService:
         language = query_language(query, catalog.language.levels)
         if language is None:
             return set()
-        return {r for r in rows if catalog.language.value(r) not in (None, "", language)}
+        if not rows:
+            return set()
+        candidates = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        other = np.array(
+            [level not in (None, "", language) for level in catalog.language.levels], dtype=bool
+        )
+        return set(candidates[other[catalog.language.codes[candidates]]].tolist())
 
     def _similar_enough(self, languages: np.ndarray, sims: np.ndarray) -> np.ndarray:
         """Neighbours whose similarity reaches ``relative_similarity`` x the best one written
@@ -247,11 +255,9 @@ class SearchService:
         )
         rows, sims = rows[present], sims[present]
         keep = self._similar_enough(catalog.language.codes[rows], sims)
-        ranks: dict[int, int] = {}
-        similarity: dict[int, float] = {}
-        for row, sim in zip(rows[keep], sims[keep], strict=True):
-            ranks[int(row)] = len(ranks) + 1
-            similarity[int(row)] = round(float(sim), 4)
+        kept_rows, kept_sims = rows[keep].tolist(), sims[keep].tolist()
+        ranks = {row: rank for rank, row in enumerate(kept_rows, start=1)}
+        similarity = {row: round(sim, 4) for row, sim in zip(kept_rows, kept_sims, strict=True)}
         return ranks, similarity
 
 
