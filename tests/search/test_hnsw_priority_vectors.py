@@ -52,9 +52,10 @@ def test_hnsw_serves_the_exact_neighbours_and_is_loaded_not_rebuilt(
     with caplog.at_level(logging.INFO, logger="pipelines.index.priority_vectors"):
         reloaded = PriorityVectors(e5_embedder, tmp_path / "hnsw", index_kind="hnsw")
     assert "HNSW graph" not in caplog.text  # loaded from disk: neither built nor stale
-    assert reloaded.search("telemedicine", 3, None)[0].tolist() == hnsw.search(
-        "telemedicine", 3, None
-    )[0].tolist()
+    assert (
+        reloaded.search("telemedicine", 3, None)[0].tolist()
+        == hnsw.search("telemedicine", 3, None)[0].tolist()
+    )
 
 
 def test_a_graph_saved_for_other_vectors_is_rebuilt(
