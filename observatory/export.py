@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from observatory.documents import source_page_url
 from observatory.domain import TAXONOMY_NAMES, clean_text
 from observatory.errors import InvalidInput
 from observatory.export_cells import csv_cell, xlsx_cell
@@ -79,8 +78,8 @@ def export_record(
     ``taxonomies`` give the codes' titles.
     """
     strategy = catalog.strategies[int(catalog.strategy_ids[row])]
-    status = getattr(strategy, "extraction_status", "none")
-    page_url = source_page_url(strategy.id, catalog.pages[row]) if status != "none" else None
+    status = strategy.extraction_status
+    page_url = strategy.source_url(catalog.pages[row])
     illustrative = bool(getattr(strategy, "illustrative", False))
     record: dict[str, Any] = {
         "priority_id": int(catalog.ids[row]),

@@ -16,7 +16,6 @@ from fastapi.responses import RedirectResponse
 from api.deps import SearchDep, StateDep, TaxonomiesDep
 from api.pages.names import Names, load_names
 from api.pages.rendering import HTMLRoute, query_string, render
-from observatory.documents import source_page_url
 from observatory.extraction import ExtractionStatus
 from observatory.filter_fields import MAX_FILTER_VALUES
 from observatory.search import (
@@ -278,14 +277,9 @@ def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
         "country": strategy.country,
         "language": catalog.language.value(row),
         "status": row_status(catalog, row),
-        "extraction_unreviewed": getattr(strategy, "extraction_status", "") == "pending",
+        "extraction_unreviewed": strategy.extraction_status == ExtractionStatus.PENDING.value,
         "pages": catalog.pages[row],
-        # the PDF at the priority's first page; only an ingested PDF is stored
-        "source_url": (
-            source_page_url(strategy.id, catalog.pages[row])
-            if strategy.extraction_status != ExtractionStatus.NONE.value
-            else None
-        ),
+        "source_url": strategy.source_url(catalog.pages[row]),
         "tags": tags,
         "matched_terms": explanation.matched_terms if explanation else [],
         "similarity": explanation.dense_similarity if explanation else None,

@@ -104,6 +104,9 @@ class Classifier:
             for proto in protos:
                 if proto.language:
                     self._deferred.setdefault(proto.language, {}).setdefault(name, []).append(proto)
+        # fixed at construction (prepare_languages only moves deferred phrases in): read on
+        # every classification to decide whether the text's language matters
+        self._prototype_languages = tuple(sorted(self._deferred))
         self._language_lock = threading.Lock()
         corpus = [p.text for protos in loaded.values() for p in protos]
         embedder.fit(corpus)
@@ -152,13 +155,12 @@ class Classifier:
         return self.embedder.encode(texts, kind="symmetric", languages=langs), langs
 
     def _languages_matter(self) -> bool:
-        return self.embedder.weighs_languages or bool(self.prototype_languages())
+        return self.embedder.weighs_languages or bool(self._prototype_languages)
 
     # ----- set-up -----
     def prototype_languages(self) -> list[str]:
         """Languages with their own prototype phrases (loaded or still deferred)."""
-        loaded = {p.language for m in self.models.values() for p in m.prototypes if p.language}
-        return sorted(loaded | set(self._deferred))
+        return list(self._prototype_languages)
 
     def _with_spelling(self, model: TaxonomyModel) -> TaxonomyModel:
         model.lexical = self._matcher.vectors([p.text for p in model.prototypes])

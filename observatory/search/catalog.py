@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
+from observatory.documents import source_page_url
 from observatory.domain import TAXONOMY_NAMES
 from observatory.errors import ObservatoryError
 from observatory.filter_fields import LABEL_STATUSES
@@ -66,6 +67,13 @@ class StrategyInfo:
     def illustrative(self) -> bool:
         """Whether the strategy belongs to the invented sample corpus, not a real strategy."""
         return self.source_kind == ILLUSTRATIVE_SOURCE_KIND
+
+    def source_url(self, pages: Sequence[int]) -> str | None:
+        """The stored PDF opened at the first of ``pages``; None when no PDF is stored (typed or
+        imported priorities) or no page is known."""
+        if self.extraction_status == "none":
+            return None
+        return source_page_url(self.id, list(pages))
 
 
 class Categorical:

@@ -43,10 +43,8 @@ def prepared_classifier(settings: Settings, *, backend: str | None = None) -> Cl
     return classifier
 
 
-def prepare(settings: Settings, *, backend: str | None = None) -> PrepareReport:
-    """Build every derived batch of the configured classifier that is not on disk yet."""
-    started = time.perf_counter()
-    classifier = prepared_classifier(settings, backend=backend)
+def report(classifier: Classifier, started: float) -> PrepareReport:
+    """What preparing ``classifier`` did, since ``started`` (``time.perf_counter``)."""
     derived = classifier.derived
     return PrepareReport(
         classifier.embedder.model_id,
@@ -54,6 +52,12 @@ def prepare(settings: Settings, *, backend: str | None = None) -> PrepareReport:
         derived.built,
         time.perf_counter() - started,
     )
+
+
+def prepare(settings: Settings, *, backend: str | None = None) -> PrepareReport:
+    """Build every derived batch of the configured classifier that is not on disk yet."""
+    started = time.perf_counter()
+    return report(prepared_classifier(settings, backend=backend), started)
 
 
 def ship(backend: str) -> PrepareReport:
@@ -74,12 +78,7 @@ def ship(backend: str) -> PrepareReport:
             derived.shipped / name for name in derived.used
         }:
             stale.unlink()
-    return PrepareReport(
-        classifier.embedder.model_id,
-        len(derived.used),
-        derived.built,
-        time.perf_counter() - started,
-    )
+    return report(classifier, started)
 
 
 def main(argv: list[str] | None = None) -> int:
