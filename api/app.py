@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import site_access
+from api.body_limit import MIB, BodySizeLimit
 from api.errors import install_error_handlers
 from api.limits import refuse_nul
 from api.openapi import install_openapi
@@ -67,5 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(importlib.import_module(name).router)
     install_docs(app)
     install_openapi(app)
+    app.add_middleware(BodySizeLimit, max_bytes=current.max_body_mb * MIB)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

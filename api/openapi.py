@@ -3,7 +3,8 @@
 Every error leaves the app as the one error body (``ErrorBody``) with status 400, never
 FastAPI's 422, so the generated 422 is dropped. The errors every route shares come from the
 gates it passes, read from its dependencies: 400 (the input checks), 401 (any route that reads
-a key, or that the site gate closes when reading is not public) and 403 (a role is required).
+a key, or that the site gate closes when reading is not public), 403 (a role is required) and,
+on the methods that carry a body, 413 (the body cap).
 Errors that depend on what a route does (404, 409) and other successes (201, 204) are declared
 on the route with ``errors(...)`` or ``responses=``.
 """
@@ -30,7 +31,10 @@ DESCRIPTIONS = {
     403: "The API key's role may not do this.",
     404: "What the request names does not exist.",
     409: "The request clashes with the current state.",
+    413: "The request body is larger than OBSERVATORY_MAX_BODY_MB.",
 }
+# the methods that carry a body, so the body cap (api/body_limit.py) can refuse them
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ErrorBody(BaseModel):
@@ -95,7 +99,8 @@ def install_openapi(app: FastAPI) -> None:
             for method in route.methods:
                 responses = spec["paths"][route.path_format][method.lower()]["responses"]
                 responses.pop("422", None)
-                for status in shared_errors(route):
+                statuses = shared_errors(route) + ([413] if method in BODY_METHODS else [])
+                for status in statuses:
                     responses.setdefault(str(status), _error_response(status))
         schemas = spec.setdefault("components", {}).setdefault("schemas", {})
         schemas.setdefault(ERROR_SCHEMA, ErrorBody.model_json_schema())

@@ -150,6 +150,14 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(
         2000, ge=1, description="PDFs with more pages than this are refused before reading them."
     )
+    # 32: a reviewed extraction list at its schema's bounds (200 items of 21,000 characters)
+    # written as JSON \u escapes (6 bytes a character) is 25 MB; far beyond any real request
+    max_body_mb: int = Field(
+        32,
+        ge=1,
+        description="Request bodies larger than this many MiB are refused (413) before they are "
+        "read.",
+    )
     max_text_chars: int = Field(
         20000, ge=100, description="Longer texts are truncated (with a warning) before embedding."
     )
