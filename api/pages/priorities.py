@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.deps import SearchDep, SessionDep, StateDep
 from api.limits import path_id
 from api.pages.names import load_names
-from api.pages.rendering import TRUST_LABELS, HTMLRoute, render
+from api.pages.rendering import HTMLRoute, render
 from api.pages.search import STATUS_LABELS
 from observatory.documents import source_page_url
 from observatory.domain import TAXONOMY_NAMES
@@ -45,16 +45,6 @@ def provenance(label: LabelRow) -> str:
         return f"reviewer {label.reviewer}"
     model = " ".join(part for part in (label.model_id, label.model_version) if part)
     return f"{label.source_kind} {model}".strip()
-
-
-def member_status(label: LabelRow) -> str:
-    """How sure a member of the code set is: reviewed, or "AI tag, not reviewed" (and whether
-    it passed the gate or waits for a reviewer)."""
-    if label.source_kind in ("reviewer", "import"):
-        return TRUST_LABELS.get(label.status, label.status)
-    if label.status == "auto_accepted":
-        return "AI tag, not reviewed (passed the gate)"
-    return "AI tag, not reviewed (waiting for review)"
 
 
 def page_range(pages: list[Any]) -> str:
@@ -156,7 +146,6 @@ def priority_page(
             ),
             "labels": labels,
             "code_sets": {name: members for name, members in code_sets.items() if members},
-            "member_status": member_status,
             "provenance": provenance,
             "pending": pending,
             "status": status,

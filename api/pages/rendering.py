@@ -37,6 +37,16 @@ TRUST_LABELS = {
 }
 
 
+def member_status(label: Any) -> str:
+    """How sure a member of a code set is (a label row or a catalog ``LabelInfo``): reviewed,
+    or "AI tag, not reviewed" (and whether it passed the gate or waits for a reviewer)."""
+    if label.source_kind in ("reviewer", "import"):
+        return TRUST_LABELS.get(label.status, label.status)
+    if label.status == "auto_accepted":
+        return "AI tag, not reviewed (passed the gate)"
+    return "AI tag, not reviewed (waiting for review)"
+
+
 def percent(value: float | None) -> str:
     """A probability as a whole percentage ('' when unknown)."""
     return "" if value is None else f"{value * 100:.0f}%"
@@ -64,6 +74,7 @@ def _build_templates() -> Jinja2Templates:
     templates.env.globals["taxonomy_labels"] = TAXONOMY_LABELS
     templates.env.globals["query_string"] = query_string
     templates.env.globals["trust_labels"] = TRUST_LABELS
+    templates.env.globals["member_status"] = member_status
     templates.env.globals["sample_notice"] = sample_notice
     return templates
 

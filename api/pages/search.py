@@ -259,12 +259,15 @@ def nace_level(names: Names, code: str) -> str:
 
 
 def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
-    """What a result shows: the priority, its strategy, its tags and why it matched."""
+    """What a result shows: the priority, its strategy, its code sets and why it matched."""
     row = hit.row
     strategy = catalog.strategies[int(catalog.strategy_ids[row])]
-    tags: dict[str, list[Any]] = {}
-    for label in catalog.labels[row]:
-        tags.setdefault(label.taxonomy, []).append(label)
+    # the whole code set of each taxonomy, each member with its status (the tags that search
+    # and facets count are a part of it: a lower suggestion waiting for review is not a tag)
+    members = catalog.code_sets[row] if catalog.code_sets else catalog.labels[row]
+    code_sets: dict[str, list[Any]] = {}
+    for label in members:
+        code_sets.setdefault(label.taxonomy, []).append(label)
     explanation = hit.explanation
     return {
         "id": hit.priority_id,
@@ -280,7 +283,7 @@ def hit_view(catalog: Catalog, hit: SearchHit) -> dict[str, Any]:
         "extraction_unreviewed": strategy.extraction_status == ExtractionStatus.PENDING.value,
         "pages": catalog.pages[row],
         "source_url": strategy.source_url(catalog.pages[row]),
-        "tags": tags,
+        "code_sets": code_sets,
         "matched_terms": explanation.matched_terms if explanation else [],
         "similarity": explanation.dense_similarity if explanation else None,
     }

@@ -4,6 +4,7 @@ with the keyboard in a real Chromium, and each verdict reaches the labels and th
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -52,6 +53,15 @@ def test_keep_one_code_and_reject_another_with_the_keyboard(page, corpus) -> Non
     assert "checked by a reviewer" in nace.first.inner_text()
     assert "AI tag, not reviewed" in page.locator("#code-sets").inner_text()
     shot(page, "priority-code-set")
+    # the search result card shows the same set: the kept code checked, the rejected one gone
+    title = page.locator("h1").inner_text()
+    page.goto("/search?" + urlencode({"q": title}))
+    card = page.locator(".result", has=page.locator(f"a[href='/priorities/{priority_id}']"))
+    card_nace = card.locator("li.tag[data-taxonomy=nace]")
+    assert card_nace.evaluate_all("items => items.map(item => item.dataset.code)") == [members[0]]
+    assert card_nace.first.locator(".member-status").inner_text() == "checked by a reviewer"
+    assert "AI tag, not reviewed" in card.locator("li.tag[data-taxonomy=nabs]").inner_text()
+    shot(page, "search-card-code-set")
     detail = page.request.get(f"/api/priorities/{priority_id}").json()
     verdicts = {(entry["action"], entry["after"]["code"]) for entry in detail["audit"]}
     assert {("review.code.accept", members[0]), ("review.code.reject", members[1])} <= verdicts

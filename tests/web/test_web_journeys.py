@@ -63,7 +63,7 @@ def test_search_two_countries_and_a_period_then_download_xlsx(page, phone, corpu
     assert page.locator(".result").count() == both
     # auto-accepted tags say they are not reviewed, beside their probability
     trust = page.locator(".tag.status-auto_accepted .tag-trust").first
-    assert trust.inner_text() == "AI tag, not reviewed"
+    assert trust.inner_text() == "AI tag, not reviewed (passed the gate)"
     assert trust.locator("xpath=preceding-sibling::span[@class='tag-prob']").count() == 1
     shot(page, "search-two-countries-period")
     # downloads next to each other; the XLSX holds exactly the filtered priorities

@@ -140,6 +140,53 @@ def test_nace_section_filter_keeps_only_priorities_tagged_in_it(client: TestClie
         assert "I" in {nace_section(code) for code in nace}
 
 
+def result_card(html: str, priority_id: int) -> str:
+    """The search result card of one priority."""
+    for block in html.split('<li class="result">')[1:]:
+        if f'href="/priorities/{priority_id}"' in block:
+            return block
+    raise AssertionError(f"priority {priority_id} is not on the page")
+
+
+def card_members(card: str) -> list[tuple[str, str, str]]:
+    """(taxonomy, code, status text) of each code a card shows."""
+    return re.findall(
+        r'<li data-taxonomy="([^"]+)" data-code="([^"]+)".*?'
+        r'<span class="tag-trust member-status">([^<]+)</span>',
+        card,
+        flags=re.S,
+    )
+
+
+def test_result_cards_show_each_code_set_with_its_members_status(
+    client: TestClient, corpus
+) -> None:
+    from tests.web.conftest import THEMES
+
+    def nace_statuses(pid: int) -> set[str]:
+        sets = client.get(f"/api/priorities/{pid}").json()["code_sets"]
+        return {member["status"] for member in sets["nace"]["data"]}
+
+    # a priority whose NACE set still waits (other tests review some of them)
+    waiting = next(
+        pid for pid in corpus.priority_ids if pid % 3 == 0 and nace_statuses(pid) == {"suggested"}
+    )
+    gated = next(pid for pid in corpus.priority_ids if pid % 3 != 0)
+    for pid in (waiting, gated):
+        title = re.search(r"<h1>([^<]+)</h1>", client.get(f"/priorities/{pid}").text).group(1)
+        theme = next(t for t in THEMES if t[0] == title)
+        html = client.get("/search", params={"q": title}).text
+        members = card_members(result_card(html, pid))
+        # the whole NACE set (the theme's two divisions, the second below the tag threshold
+        # when it waits for review), never the alternatives outside the set
+        assert [code for taxonomy, code, _ in members if taxonomy == "nace"] == theme[2]
+        assert [code for taxonomy, code, _ in members if taxonomy == "nabs"] == [theme[3]]
+        assert [code for taxonomy, code, _ in members if taxonomy == "ecosystem"] == [theme[4]]
+        nace_status = {status for taxonomy, _, status in members if taxonomy == "nace"}
+        expected = "waiting for review" if pid == waiting else "passed the gate"
+        assert nace_status == {f"AI tag, not reviewed ({expected})"}
+
+
 def test_export_link_carries_the_same_filters(client: TestClient) -> None:
     params = {"q": "hydrogen", "country": "nl", "region": "NL1", "nace_section": "D"}
     html = client.get("/search", params=params).text
