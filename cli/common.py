@@ -9,13 +9,15 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from observatory.filter_fields import FILTER_FIELDS
 from observatory.settings import Settings, load_settings
-from observatory.store import Store
+
+if TYPE_CHECKING:  # SQLAlchemy (~0.3 s to import) only for the commands that open the store
+    from observatory.store import Store
 
 
 @dataclass

@@ -3,6 +3,10 @@
 An import parses the whole file first (any problem aborts with the file and line, nothing
 written), then replaces that taxonomy version's codes in the store in one transaction, and
 finally swaps in the overlay file that ``taxonomies.load`` serves.
+
+``load_taxonomy`` is on the path of every classification, ``observatory classify-text``
+included, which never opens the store: the store's modules (SQLAlchemy, ~0.3 s to import) are
+imported by the functions that write or count, not here.
 """
 
 from __future__ import annotations
@@ -12,16 +16,15 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import delete, func, select
+from typing import TYPE_CHECKING
 
 import taxonomies
 from observatory.errors import InvalidInput, NotFound, UnprocessableFile
 from observatory.settings import Settings
-from observatory.store import Store
-from observatory.store.audit import record_audit
-from observatory.store.tables import CorrespondenceRow, TaxonomyCodeRow, TaxonomyImportRow
 from taxonomies import Taxonomy, TaxonomyError, TaxonomyFileError, UnknownTaxonomy, eurostat
+
+if TYPE_CHECKING:
+    from observatory.store import Store
 
 # The observatory classifies in NACE Rev. 2; other versions are stored for reference.
 SERVED_NACE_VERSION = "2"
@@ -60,6 +63,11 @@ def import_nace(
     actor: str = "cli",
 ) -> ImportSummary:
     """Import a NACE file: the structure with notes, or (``language``) one translation."""
+    from sqlalchemy import delete
+
+    from observatory.store.audit import record_audit
+    from observatory.store.tables import TaxonomyCodeRow, TaxonomyImportRow
+
     path = Path(path)
     if not path.is_file():
         raise UnprocessableFile(str(path), "no such file")
@@ -144,6 +152,11 @@ def _with_language(settings: Settings, path: Path, language: str, version: str |
 
 def import_correspondence(store: Store, path: Path, *, actor: str = "cli") -> int:
     """Import the NACE Rev. 2 -> Rev. 2.1 correspondence; returns the number of links."""
+    from sqlalchemy import delete
+
+    from observatory.store.audit import record_audit
+    from observatory.store.tables import CorrespondenceRow
+
     path = Path(path)
     try:
         pairs = eurostat.read_correspondence(path)
@@ -177,6 +190,10 @@ def import_correspondence(store: Store, path: Path, *, actor: str = "cli") -> in
 
 def stored_code_count(store: Store, name: str, version: str) -> int:
     """How many codes of a taxonomy version the store holds."""
+    from sqlalchemy import func, select
+
+    from observatory.store.tables import TaxonomyCodeRow
+
     with store.transaction() as session:
         query = select(func.count()).where(
             TaxonomyCodeRow.taxonomy == name, TaxonomyCodeRow.version == version

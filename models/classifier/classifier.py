@@ -20,17 +20,18 @@ import numpy as np
 
 from models.classifier.calibration import Calibration, calibration_slug, shipped_calibration
 from models.classifier.consistency import crosswalk_conflicts
-from models.classifier.derived import DerivedVectors
+from models.classifier.derived import DerivedMatchers, DerivedVectors
 from models.classifier.features import Features, capped_softmax, combine
 from models.classifier.gate import calibrated_gate
 from models.classifier.head import LinearHead, shipped_heads
 from models.classifier.inputs import check_taxonomies, prepare_texts
 from models.classifier.languages import detect_languages
+from models.classifier.ngrams import NgramVectors, PrototypeGrams, similarities
 from models.classifier.params import ClassifierParams
 from models.classifier.prototypes import Prototype, PrototypeOptions, build_prototypes
 from models.classifier.results import Prediction
 from models.classifier.score import TaxonomyScore
-from models.classifier.scoring import CharacterMatcher, code_scores
+from models.classifier.scoring import code_scores
 from models.classifier.taxonomy_model import (
     TARGET_LEVELS,
     TaxonomyModel,
@@ -72,6 +73,7 @@ class Classifier:
         self.embedder = embedder
         slug = calibration_slug(embedder.model_id)
         self._derived = DerivedVectors(derived_dir, embedder.model_id, slug, embedder.dimension)
+        self._matchers = DerivedMatchers(derived_dir)
         self.params = params or ClassifierParams()
         self.calibration = calibration or shipped_calibration(embedder.model_id)
         self.max_text_chars = max_text_chars
@@ -111,8 +113,8 @@ class Classifier:
         corpus = [p.text for protos in loaded.values() for p in protos]
         embedder.fit(corpus)
         vectors = self.derived_vectors(corpus)
-        self._matcher = CharacterMatcher(
-            p.text for protos in all_prototypes.values() for p in protos
+        self._matcher = self._matchers.get(
+            [p.text for protos in all_prototypes.values() for p in protos]
         )
         self.models: dict[str, TaxonomyModel] = {}
         start = 0
@@ -163,7 +165,7 @@ class Classifier:
         return list(self._prototype_languages)
 
     def _with_spelling(self, model: TaxonomyModel) -> TaxonomyModel:
-        model.lexical = self._matcher.vectors([p.text for p in model.prototypes])
+        model.lexical = PrototypeGrams.of(self._matcher.vectors([p.text for p in model.prototypes]))
         return model
 
     def prepare_languages(self, languages: Sequence[str]) -> None:
@@ -200,6 +202,11 @@ class Classifier:
     def derived(self) -> DerivedVectors:
         """The derived-vector store (shipped, then the data dir's); read by ``prepare``."""
         return self._derived
+
+    @property
+    def derived_matchers(self) -> DerivedMatchers:
+        """The n-gram matcher store (shipped, then the data dir's); read by ``prepare``."""
+        return self._matchers
 
     # ----- examples -----
     def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:
@@ -400,8 +407,8 @@ class Classifier:
             )
         return out
 
-    def _spelling(self, model: TaxonomyModel, grams: object, langs: list[str]) -> np.ndarray:
+    def _spelling(self, model: TaxonomyModel, grams: NgramVectors, langs: list[str]) -> np.ndarray:
         spelled = np.full((len(langs), len(model.vectors)), -np.inf, np.float32)
-        spelled[:, :-1] = self._matcher.similarities(grams, model.lexical)
+        spelled[:, :-1] = similarities(grams, model.lexical)
         model.hide_foreign(spelled, langs)
         return code_scores(spelled, model.pad, self.params.support_weight)[0]

