@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from cli.common import CommandLine, opened_store, print_json, settings
+from observatory.user_cache import user_cache_dir
 
 EMBEDDER_HELP = "Embedder backend: sentence-transformers, use, ensemble or lexical (baseline)."
-
-
-CACHE_FOLDER = "s3-observatory"  # under the user's cache dir ($XDG_CACHE_HOME or ~/.cache)
-
-
-def user_cache_dir() -> Path:
-    """The user's cache folder for the observatory (XDG Base Directory specification)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / CACHE_FOLDER
 
 
 def text_settings() -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from cli.common import CommandLine, opened_store, print_json
-from observatory.domain import Role
+from observatory.names import Role
 
 
 def add_user(

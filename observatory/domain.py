@@ -7,12 +7,16 @@ the API defines its own ``*Public`` schemas for what it returns.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-TAXONOMY_NAMES = ("nace", "nabs", "ecosystem")
+# defined without pydantic, for the commands that need them and no model (classify-text);
+# re-exported here beside the models
+from observatory.names import TAXONOMY_NAMES as TAXONOMY_NAMES
+from observatory.names import LabelSource as LabelSource
+from observatory.names import LabelStatus as LabelStatus
+from observatory.names import Role as Role
 
 # Column widths of observatory/store/tables.py: checked here, before anything is written, so
 # that PostgreSQL (which enforces them, unlike SQLite) never fails half-way through a batch.
@@ -64,33 +68,6 @@ def validation_message(exc: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors()
     )
-
-
-class Role(StrEnum):
-    """What a user may do: analysts read, reviewers decide, adjudicators settle conflicts."""
-
-    ANALYST = "analyst"
-    REVIEWER = "reviewer"
-    ADJUDICATOR = "adjudicator"
-    ADMIN = "admin"
-
-
-class LabelStatus(StrEnum):
-    """Life of a label: suggested by a model, then accepted (automatically or by a person)."""
-
-    SUGGESTED = "suggested"
-    AUTO_ACCEPTED = "auto_accepted"
-    ACCEPTED = "accepted"
-    CORRECTED = "corrected"
-    REJECTED = "rejected"
-
-
-class LabelSource(StrEnum):
-    """Who produced a label."""
-
-    MODEL = "model"
-    REVIEWER = "reviewer"
-    IMPORT = "import"
 
 
 class StrategyCreate(BaseModel):

@@ -12,7 +12,12 @@ from typing import Any
 
 from taxonomies.codes import Code
 from taxonomies.errors import TaxonomyError, UnknownTaxonomy
-from taxonomies.keywords import fingerprint, read_keyword_files, with_language_keywords
+from taxonomies.keywords import (
+    LanguageKeywords,
+    fingerprint,
+    read_keyword_files,
+    with_language_keywords,
+)
 from taxonomies.model import CROSSWALK_KEYS, Taxonomy
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -23,6 +28,8 @@ _ALIASES = {"ecosystems": "ecosystem", "nace2": "nace", "nace_rev2": "nace", "na
 # Parsed and validated taxonomies keyed by (path, mtime_ns, size); callers get copies.
 _cache: dict[tuple[Any, ...], Taxonomy] = {}
 _cache_lock = threading.Lock()
+# The keyword files, read once for the three taxonomies, keyed by the folder's fingerprint.
+_keywords: dict[tuple[Any, ...], LanguageKeywords] = {}
 
 
 def canonical_name(name: str) -> str:
@@ -81,14 +88,15 @@ def _cached(path: Path, kind: str, *, built_in: Taxonomy | None = None) -> Taxon
         stat = path.stat()
     except OSError as exc:
         raise TaxonomyError(f"cannot read taxonomy file {path}: {exc.strerror}") from exc
-    key = (str(path), stat.st_mtime_ns, stat.st_size, kind, fingerprint(KEYWORDS_DIR))
+    keywords_state = fingerprint(KEYWORDS_DIR)
+    key = (str(path), stat.st_mtime_ns, stat.st_size, kind, keywords_state)
     with _cache_lock:
         found = _cache.get(key)
     if found is not None:
         return found
     taxonomy = _read(path)
     if built_in is None:
-        taxonomy = with_language_keywords(taxonomy, read_keyword_files(KEYWORDS_DIR))
+        taxonomy = with_language_keywords(taxonomy, _language_keywords(keywords_state))
     else:
         if taxonomy.name != built_in.name:
             raise TaxonomyError(f"{path} holds {taxonomy.name!r}, expected {built_in.name!r}")
@@ -101,6 +109,18 @@ def _cached(path: Path, kind: str, *, built_in: Taxonomy | None = None) -> Taxon
             del _cache[stale]
         _cache[key] = taxonomy
     return taxonomy
+
+
+def _language_keywords(state: tuple[Any, ...]) -> LanguageKeywords:
+    """The keyword files as they are in ``state`` (read once per state, not per taxonomy)."""
+    with _cache_lock:
+        found = _keywords.get(state)
+    if found is None:
+        found = read_keyword_files(KEYWORDS_DIR)
+        with _cache_lock:
+            _keywords.clear()
+            _keywords[state] = found
+    return found
 
 
 def built_in_references(taxonomy: Taxonomy) -> dict[str, Taxonomy]:

@@ -209,17 +209,24 @@ class Classifier:
         return self._matchers
 
     # ----- examples -----
-    def normalise_codes(self, taxonomy: str, codes: Sequence[str]) -> list[str]:
-        """Codes rolled up to the predicted level ('10.11' -> '10'); unknown codes raise."""
+    def normalise_codes(
+        self, taxonomy: str, codes: Sequence[str], rolled: dict[str, str] | None = None
+    ) -> list[str]:
+        """Codes rolled up to the predicted level ('10.11' -> '10'); unknown codes raise.
+
+        ``rolled`` remembers codes already rolled up, for callers normalising many lists."""
         model = self.models[check_taxonomies([taxonomy], self.models)[0]]
+        rolled = {} if rolled is None else rolled
         out = []
         for code in codes:
-            try:
-                rolled = model.taxonomy.roll_up(str(code), model.level)
-            except Exception as exc:
-                raise NotFound(f"unknown {taxonomy} code {code!r}") from exc
-            if rolled not in out:
-                out.append(rolled)
+            key = str(code)
+            if key not in rolled:
+                try:
+                    rolled[key] = model.taxonomy.roll_up(key, model.level)
+                except Exception as exc:
+                    raise NotFound(f"unknown {taxonomy} code {code!r}") from exc
+            if rolled[key] not in out:
+                out.append(rolled[key])
         return out
 
     def add_examples(
@@ -251,8 +258,9 @@ class Classifier:
             raise InvalidInput(
                 f"{len(codes)} code lists and {len(quoted)} texts for {len(vectors)} examples"
             )
+        rolled: dict[str, str] = {}  # each code once: the starter set repeats ~100 codes 538 times
         normalised = [
-            self.normalise_codes(taxonomy, [c] if isinstance(c, str) else c) for c in codes
+            self.normalise_codes(taxonomy, [c] if isinstance(c, str) else c, rolled) for c in codes
         ]
         return model.examples.add(vectors, normalised, quoted, ids)
 

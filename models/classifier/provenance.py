@@ -24,7 +24,7 @@ from models.classifier.head import LinearHead
 from models.classifier.params import ClassifierParams
 from models.classifier.starter import STARTER_EXAMPLES
 from observatory import artefacts
-from observatory.domain import TAXONOMY_NAMES
+from observatory.names import TAXONOMY_NAMES
 from taxonomies import Taxonomy
 
 

