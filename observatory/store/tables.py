@@ -11,7 +11,9 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -243,6 +245,17 @@ class AuditRow(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class StoreChangesRow(Base):
+    """One row counting writes to priorities and strategies (kept by database triggers,
+    migration 0008), so a server learns that the searchable content changed from one row."""
+
+    __tablename__ = "store_changes"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_store_changes_one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class UserRow(Base):

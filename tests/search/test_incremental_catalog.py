@@ -9,7 +9,7 @@ the cache must report a label refresh rather than a rebuild.
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 import taxonomies
 from observatory.domain import PriorityCreate, Role, StrategyCreate
@@ -19,7 +19,7 @@ from observatory.search.catalog_cache import CatalogCache
 from observatory.search.filters import make_filters
 from observatory.search.service import SearchRequest, SearchService
 from observatory.store.strategies import save_strategy
-from observatory.store.tables import PriorityRow
+from observatory.store.tables import LabelRow, PriorityRow, StrategyRow
 from observatory.users import Actor
 
 ALICE = Actor("alice", Role.REVIEWER)
@@ -78,3 +78,28 @@ def test_a_new_strategy_still_rebuilds(seeded_store) -> None:
     second = cache.current()
     assert len(second) == len(first) + 1
     assert cache.rebuilds == 2 and cache.label_refreshes == 0
+
+
+def test_the_stamp_follows_every_write_to_priorities_and_strategies(seeded_store) -> None:
+    """The stamp reads the store's change counter (migration 0008) instead of counting the
+    priorities: a priority deleted or edited outside the app, or a strategy superseded, still
+    changes the searchable content (the old count missed edits)."""
+    cache = CatalogCache(seeded_store, SERVED, check_seconds=0)
+    first = cache.current()
+    with seeded_store.transaction(write=True) as session:
+        target = session.scalars(select(PriorityRow).order_by(PriorityRow.id)).first()
+        target.title = "Blue economy and maritime services"
+    edited = cache.current()
+    assert edited.content_stamp != first.content_stamp and cache.rebuilds == 2
+    assert "Blue economy and maritime services" in edited.titles
+    with seeded_store.transaction(write=True) as session:
+        session.execute(delete(LabelRow).where(LabelRow.priority_id == target.id))
+        session.execute(delete(PriorityRow).where(PriorityRow.id == target.id))
+    removed = cache.current()
+    assert len(removed) == len(first) - 1 and cache.rebuilds == 3
+    with seeded_store.transaction(write=True) as session:
+        strategy = session.scalars(select(StrategyRow).order_by(StrategyRow.id)).first()
+        strategy.is_current = False
+    superseded = cache.current()
+    assert len(superseded) < len(removed) and cache.rebuilds == 4
+    assert cache.current() is superseded  # nothing written since: no rebuild
