@@ -45,10 +45,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(current)
-        app.state.observatory = AppState(settings=current, store=store)
+        app.state.observatory = state = AppState(settings=current, store=store)
         try:
             yield
         finally:
+            state.close()
             store.close()
 
     app = FastAPI(

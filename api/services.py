@@ -27,12 +27,18 @@ def taxonomies(state: AppState) -> dict[str, Taxonomy]:
 
 
 def catalogs(state: AppState) -> CatalogCache:
-    """The catalog cache over the store."""
+    """The catalog cache over the store, following it in the background (requests never wait
+    for the store's stamp or a label refresh)."""
     served = taxonomies(state)  # built first: AppState's lock is not re-entrant
-    return state.service(
-        "catalogs",
-        lambda: CatalogCache(state.store, served, check_seconds=state.settings.store_poll_seconds),
-    )
+
+    def build() -> CatalogCache:
+        cache = CatalogCache(
+            state.store, served, check_seconds=state.settings.store_poll_seconds, follow=True
+        )
+        state.on_close(cache.close)
+        return cache
+
+    return state.service("catalogs", build)
 
 
 def embedder(state: AppState):

@@ -23,6 +23,7 @@ class AppState:
     store: Store
     _services: dict[str, Any] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)  # services build services
+    _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def service(self, name: str, build: Callable[[], Any]) -> Any:
         """Return the named service, building it once (thread-safe)."""
@@ -31,6 +32,15 @@ class AppState:
                 if name not in self._services:
                     self._services[name] = build()
         return self._services[name]
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` when the app shuts down (a service's background thread)."""
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        """Stop what services run in the background (before the store closes)."""
+        while self._closers:
+            self._closers.pop()()
 
     def has_service(self, name: str) -> bool:
         """Whether a service was already built."""

@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -43,28 +44,56 @@ class CatalogCache:
     rebuild when priorities or strategies did.
 
     The stamp is checked at most every ``check_seconds`` so that a burst of requests costs one
-    check; 0 checks on every call (tests). ``rebuilds`` and ``label_refreshes`` count what
-    happened (for tests and benchmarks).
+    check; 0 checks on every call (tests). With ``follow``, a background thread does the
+    checking (and any refresh or rebuild) every ``check_seconds`` once the first catalog is
+    built, so no request waits for the store: a decision made anywhere is served within
+    ``check_seconds`` without slowing the next search (``benchmarks/bench_api.py``).
+    ``rebuilds`` and ``label_refreshes`` count what happened (for tests and benchmarks).
     """
 
     def __init__(
-        self, store: Store, taxonomies: Mapping[str, Taxonomy], *, check_seconds: float = 1.0
+        self,
+        store: Store,
+        taxonomies: Mapping[str, Taxonomy],
+        *,
+        check_seconds: float = 1.0,
+        follow: bool = False,
     ) -> None:
         self.store = store
         self.taxonomies = dict(taxonomies)
         self.check_seconds = check_seconds
+        self.follow = follow and check_seconds > 0
         self.rebuilds = 0
         self.label_refreshes = 0
         self._catalog: Catalog | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._follower: threading.Thread | None = None
 
     def current(self) -> Catalog:
-        """The snapshot matching the store."""
-        now = time.monotonic()
+        """The snapshot matching the store (as of the last check)."""
         catalog = self._catalog
-        if catalog is not None and now - self._checked < self.check_seconds:
+        if catalog is not None and (
+            self._follower is not None or time.monotonic() - self._checked < self.check_seconds
+        ):
             return catalog
+        catalog = self.check()
+        if self.follow and self._follower is None and not self._stopped.is_set():
+            with self._lock:
+                if self._follower is None:
+                    self._follower = threading.Thread(
+                        target=_follow,
+                        args=(weakref.ref(self), self._wake, self._stopped, self.check_seconds),
+                        name="catalog-follower",
+                        daemon=True,
+                    )
+                    self._follower.start()
+        return catalog
+
+    def check(self) -> Catalog:
+        """Read the store's stamp now and refresh or rebuild the snapshot when it moved."""
         with self._lock:
             stamp = store_stamp(self.store)
             self._checked = time.monotonic()
@@ -89,6 +118,36 @@ class CatalogCache:
                 self.label_refreshes,
             )
             return self._catalog
+
+    def close(self) -> None:
+        """Stop the background thread (the store is about to close)."""
+        self._stopped.set()
+        self._wake.set()
+        if self._follower is not None:
+            self._follower.join(timeout=10)
+
+
+def _follow(
+    cache_ref: weakref.ref[CatalogCache],
+    wake: threading.Event,
+    stopped: threading.Event,
+    interval: float,
+) -> None:
+    """Check the store every ``interval`` seconds until stopped (woken early to stop); holds
+    the cache weakly, so a dropped cache ends the thread too."""
+    while not stopped.is_set():
+        wake.wait(interval)
+        wake.clear()
+        cache = cache_ref()
+        if cache is None or stopped.is_set():
+            return
+        try:
+            cache.check()
+        except Exception:  # the store is unreachable: keep serving the last snapshot
+            log.warning(
+                "catalog: could not check the store; serving the last snapshot", exc_info=True
+            )
+        del cache
 
 
 def refresh_labels(

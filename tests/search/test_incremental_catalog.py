@@ -8,6 +8,8 @@ the cache must report a label refresh rather than a rebuild.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from sqlalchemy import delete, select
 
@@ -103,3 +105,25 @@ def test_the_stamp_follows_every_write_to_priorities_and_strategies(seeded_store
     superseded = cache.current()
     assert len(superseded) < len(removed) and cache.rebuilds == 4
     assert cache.current() is superseded  # nothing written since: no rebuild
+
+
+def test_a_following_cache_picks_decisions_up_in_the_background(seeded_store) -> None:
+    """With ``follow`` (the API's cache) a thread checks the store every interval, so a
+    decision reaches the served snapshot without any request checking the stamp."""
+    _enqueue_all(seeded_store)
+    cache = CatalogCache(seeded_store, SERVED, check_seconds=0.05, follow=True)
+    first = cache.current()
+    try:
+        task = claim_next(seeded_store, ALICE)
+        assert task is not None
+        decide(seeded_store, task.task_id, ALICE, "correct", ["01"])
+        deadline = time.monotonic() + 10
+        while cache.label_refreshes == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        served = cache.current()
+        assert cache.label_refreshes == 1 and cache.rebuilds == 1
+        assert served is not first and served.content_stamp == first.content_stamp
+        _same_labels(served, build_catalog(seeded_store, SERVED))
+    finally:
+        cache.close()
+    assert cache._follower is not None and not cache._follower.is_alive()
