@@ -31,7 +31,16 @@ class RegionProfiles:
     weighted: np.ndarray  # share x idf, rows L2-normalised
     rows: list[np.ndarray]  # catalog rows of each region's priorities
     centroids: np.ndarray | None  # unit mean vector per region (None without vectors)
-    vectors: np.ndarray | None  # catalog-aligned unit priority vectors
+    # the regions' priority vectors grouped by region, region i's (in the order of rows[i]) at
+    # vectors[offsets[i]:offsets[i + 1]]: one contiguous block per region, so a partner
+    # request multiplies views instead of gathering ~13,000 rows (~6 ms at 10^5 priorities)
+    vectors: np.ndarray | None
+    offsets: np.ndarray | None = None
+
+    def block(self, region: int) -> np.ndarray:
+        """The priority vectors of one region (a view, in the order of its rows)."""
+        assert self.vectors is not None and self.offsets is not None
+        return self.vectors[self.offsets[region] : self.offsets[region + 1]]
 
     def shares(self) -> np.ndarray:
         """Counts divided by the region's number of priorities."""
@@ -94,12 +103,15 @@ def build_profiles(
     idf = np.log((1.0 + len(regions)) / (1.0 + document_frequency)) + 1.0
     weighted = normalise_rows(counts / np.maximum(sizes, 1)[:, None] * idf)
     rows = [np.array(r, dtype=np.int64) for r in rows_by_region]
-    centroids = None
+    centroids = offsets = None
     if vectors is not None and len(vectors) == len(catalog):
+        offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+        order = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        vectors = np.ascontiguousarray(vectors[order], dtype=np.float32)
         centroids = np.zeros((len(regions), vectors.shape[1]), dtype=np.float32)
-        for i, region_rows in enumerate(rows):
-            if len(region_rows):
-                centroids[i] = vectors[region_rows].mean(axis=0)
+        for i in range(len(regions)):
+            if offsets[i + 1] > offsets[i]:
+                centroids[i] = vectors[offsets[i] : offsets[i + 1]].mean(axis=0)
         centroids = normalise_rows(centroids)
     else:
         vectors = None
@@ -114,6 +126,7 @@ def build_profiles(
         rows=rows,
         centroids=centroids,
         vectors=vectors,
+        offsets=offsets,
     )
 
 
