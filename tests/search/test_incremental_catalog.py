@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 import taxonomies
 from observatory.domain import PriorityCreate, Role, StrategyCreate
 from observatory.review import claim_next, decide, enqueue
-from observatory.search.catalog import Catalog, build_catalog
+from observatory.search.catalog import Catalog, build_catalog, store_stamp
 from observatory.search.catalog_cache import CatalogCache
 from observatory.search.filters import make_filters
 from observatory.search.service import SearchRequest, SearchService
@@ -111,16 +111,18 @@ def test_a_following_cache_picks_decisions_up_in_the_background(seeded_store) ->
     """With ``follow`` (the API's cache) a thread checks the store every interval, so a
     decision reaches the served snapshot without any request checking the stamp."""
     _enqueue_all(seeded_store)
+    task = claim_next(seeded_store, ALICE)  # before the first build: only the decision follows
+    assert task is not None
     cache = CatalogCache(seeded_store, SERVED, check_seconds=0.05, follow=True)
     first = cache.current()
     try:
-        task = claim_next(seeded_store, ALICE)
-        assert task is not None
         decide(seeded_store, task.task_id, ALICE, "correct", ["01"])
+        decided = store_stamp(seeded_store)
         deadline = time.monotonic() + 10
-        while cache.label_refreshes == 0 and time.monotonic() < deadline:
+        while cache.current().stamp != decided and time.monotonic() < deadline:
             time.sleep(0.02)
         served = cache.current()
+        assert served.stamp == decided
         assert cache.label_refreshes == 1 and cache.rebuilds == 1
         assert served is not first and served.content_stamp == first.content_stamp
         _same_labels(served, build_catalog(seeded_store, SERVED))
