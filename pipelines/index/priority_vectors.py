@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,13 +21,14 @@ import numpy as np
 
 from models.embedders import Embedder, l2_normalise
 from models.index import VectorIndex, create_index, read_config
-from models.index.faiss_index import AUTO_APPROXIMATE_ABOVE, HNSW_EF_SEARCH, HNSW_NEIGHBOURS
+from models.index.faiss_index import AUTO_APPROXIMATE_ABOVE, HNSW_EF_SEARCH
 from observatory import artefacts
 from observatory.errors import ObservatoryError
 from observatory.search.catalog import Catalog
 from observatory.search.language import query_language
 from observatory.settings import Settings
 from pipelines.index.centring import searched_vectors
+from pipelines.index.serving import filtered_scan, half_precision_index, has_faiss, hnsw_index
 from taxonomies import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ class PriorityVectors:
         # English-only models have no other languages to align; multilingual ones are centred
         self.centred = embedder.languages is None or len(embedder.languages) > 1
         self._means: dict[str, np.ndarray] = {}
-        self.index: VectorIndex = self._new_index()
+        self.index: VectorIndex | None = self._new_index()
         self._serving: Any = None
         self._graph: Any = None  # HNSW over the same vectors (index_kind), unfiltered queries
         self._queries: dict[str, np.ndarray] = {}
@@ -112,6 +111,13 @@ class PriorityVectors:
             taxonomy_version=self.taxonomy_version,
             omp_threads=1,
         )
+
+    def _exact_index(self, searched: np.ndarray) -> VectorIndex:
+        """The exact index over what is searched (``_searched``)."""
+        index = self._new_index()
+        if len(self.ids):
+            index.add(self.ids, searched)
+        return index
 
     def _load(self) -> None:
         assert self.folder is not None
@@ -167,16 +173,19 @@ class PriorityVectors:
             languages = np.full(len(ids), "", dtype="<U8")
         self.languages = np.asarray(languages, dtype="<U8")[order]
         searched = self._searched()
-        index = self._new_index()
-        if len(self.ids):
-            index.add(self.ids, searched)
-        self.index = index
-        self._serving = _half_precision_index(self.ids, searched)
-        self._graph = None
-        if self._serving is not None and len(self.ids) and self.approximate(len(self.ids)):
-            self._graph = (self._saved_graph() if saved_serving else None) or _hnsw_index(
+        self._graph = self._serving = None
+        if len(self.ids) and self.approximate(len(self.ids)) and has_faiss():
+            # the graph's own float16 storage also serves the exact filtered scans: no second
+            # float16 copy (0.7 GB at 10^6)
+            self._graph = (self._saved_graph() if saved_serving else None) or hnsw_index(
                 self.ids, searched
             )
+        else:
+            self._serving = half_precision_index(self.ids, searched)
+        # the exact float32 index is searched only without FAISS; with FAISS it is built when
+        # the vectors are saved and not kept (1.5 GB at 10^6)
+        serves = self._serving is None and self._graph is None
+        self.index = self._exact_index(searched) if serves else None
 
     def _searched(self) -> np.ndarray:
         """What the index holds (``centring.searched_vectors``); keeps the query means."""
@@ -273,7 +282,8 @@ class PriorityVectors:
             self.folder / TITLE_VECTORS_FILE, self.vectors[:0] if shared else self.title_vectors
         )
         np.save(self.folder / LANGUAGES_FILE, self.languages)
-        self.index.save(self.folder)
+        # the exact index's file (and the folder's config.json), built for it when not kept
+        (self.index or self._exact_index(self._searched())).save(self.folder)
         graph_folder = self.folder / GRAPH_FOLDER
         (graph_folder / artefacts.CONFIG_FILE).unlink(missing_ok=True)
         (graph_folder / GRAPH_FILE).unlink(missing_ok=True)
@@ -343,6 +353,8 @@ class PriorityVectors:
             params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
             scores, ids = graph.search(vector[None, :], k, params=params)
             return ids[0], np.where(ids[0] < 0, -np.inf, scores[0]).astype(np.float32)
+        if graph is not None:  # filtered: exact, over the graph's float16 storage
+            return filtered_scan(graph, self.ids, vector, k, allowed_ids)
         if serving is not None:
             import faiss
 
@@ -353,6 +365,7 @@ class PriorityVectors:
                 params = faiss.SearchParameters(sel=selector)
             scores, ids = serving.search(vector[None, :], k, params=params)
             return ids[0], np.where(ids[0] < 0, -np.inf, scores[0]).astype(np.float32)
+        assert self.index is not None  # kept whenever FAISS does not serve
         allowed = None if allowed_ids is None else set(allowed_ids.tolist())
         scores, ids = self.index.search(vector[None, :], k, allowed_ids=allowed)
         return ids[0], scores[0]
@@ -366,47 +379,3 @@ class PriorityVectors:
         if len(self.ids):
             matrix[present] = self.vectors[clipped[present]]
         return matrix
-
-
-def _hnsw_index(ids: np.ndarray, vectors: np.ndarray) -> Any:
-    """An HNSW graph over float16 vectors for unfiltered queries (``index_kind``): a walk of
-    ~k nodes instead of a scan of all, for corpora where the scan is too slow (10^6). Built on
-    every core (serving then runs on one thread)."""
-    import faiss
-
-    started = time.perf_counter()
-    dimension = vectors.shape[1]
-    inner = faiss.IndexHNSWSQ(
-        dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT
-    )
-    inner.hnsw.efSearch = HNSW_EF_SEARCH
-    graph = faiss.IndexIDMap(inner)
-    matrix = np.ascontiguousarray(vectors, np.float32)
-    faiss.omp_set_num_threads(os.cpu_count() or 1)
-    try:
-        inner.train(matrix[: min(len(matrix), 10_000)])
-        graph.add_with_ids(matrix, ids)
-    finally:
-        faiss.omp_set_num_threads(1)
-    log.info(
-        "built the HNSW graph of %d priorities in %.1f s", len(ids), time.perf_counter() - started
-    )
-    return graph
-
-
-def _half_precision_index(ids: np.ndarray, vectors: np.ndarray) -> Any:
-    """A float16 FAISS copy for serving queries: half the memory traffic of the exact float32
-    index, ~3x faster single-threaded at 10^5 vectors, cosine error ~1e-3. None without FAISS."""
-    try:
-        import faiss
-    except ImportError:
-        return None
-    faiss.omp_set_num_threads(1)  # single-query serving: threads cost more than they give
-    dimension = vectors.shape[1]
-    inner = faiss.IndexScalarQuantizer(
-        dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
-    )
-    index = faiss.IndexIDMap(inner)
-    if len(ids):
-        index.add_with_ids(np.ascontiguousarray(vectors, np.float32), ids)
-    return index
