@@ -19,6 +19,7 @@ from observatory.search.catalog import Catalog
 from observatory.search.catalog_cache import CatalogCache
 from observatory.search.filters import SORT_KEYS, PriorityFilters, filter_mask
 from observatory.search.language import query_language
+from observatory.search.score_order import by_score, split_best
 from observatory.search.text import query_terms
 
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of the very first ranks
@@ -100,10 +101,18 @@ class SearchPage:
     catalog: Catalog
     # the ranked matches in pieces (concatenated only when asked for: most callers page)
     ranked: tuple[np.ndarray, ...] = ()
+    # when given, the last piece is not ordered yet: it follows these (BM25) scores, best
+    # first, ties by row (ordered by ``rows``; a page orders only what it shows)
+    tail_scores: np.ndarray | None = None
 
     def rows(self) -> np.ndarray:
         """Catalog rows of every match (all pages), in the request's order."""
-        return np.concatenate(self.ranked) if self.ranked else np.zeros(0, dtype=np.int64)
+        if not self.ranked:
+            return np.zeros(0, dtype=np.int64)
+        parts = list(self.ranked)
+        if self.tail_scores is not None:
+            parts[-1] = by_score(parts[-1], self.tail_scores)
+        return np.concatenate(parts)
 
     def mask(self) -> np.ndarray:
         """The matches as a row mask of the catalog (for facet counts)."""
@@ -188,15 +197,14 @@ class SearchService:
         scores = bm25.scores(list(terms))
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        lexical_rows = np.flatnonzero(scores > 0)
-        lexical_order = lexical_rows[np.lexsort((lexical_rows, -scores[lexical_rows]))]
-        lexical_rank = {int(r): i + 1 for i, r in enumerate(lexical_order[:DENSE_DEPTH])}
+        # the BM25 order of the first DENSE_DEPTH matches; the others (the tail) still count
+        # and follow in BM25 order, ordered only where a page or an export reaches them
+        lexical_head, tail = split_best(np.flatnonzero(scores > 0), scores, DENSE_DEPTH)
+        lexical_rank = {int(r): i + 1 for i, r in enumerate(lexical_head)}
         dense_rank, dense_sim, language_rank = self._dense(catalog, query, mask)
         fused = fuse(
             lexical_rank, dense_rank, self._foreign(catalog, query, dense_rank), language_rank
         )
-        # lexical matches beyond the fused depth still count and follow in BM25 order
-        tail = lexical_order[DENSE_DEPTH:]
         # best fused score first, ties by priority id (NumPy: ~2,000 rows in a Python sort
         # with a key cost a few ms per query at 10^5 priorities)
         fused_rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
@@ -209,9 +217,8 @@ class SearchService:
             ordered, tail = merged[np.argsort(position[merged], kind="stable")], tail[:0]
         total = len(ordered) + len(tail)
         stop = request.offset + request.limit
-        page = np.concatenate([ordered, tail[: max(0, stop - len(ordered))]])[
-            request.offset : stop
-        ].tolist()
+        shown_tail = split_best(tail, scores, max(0, stop - len(ordered)))[0]
+        page = np.concatenate([ordered, shown_tail])[request.offset : stop].tolist()
         hits = []
         for row in page:
             words = [terms[t] for t in bm25.matched_terms(row, list(terms))]
@@ -224,7 +231,7 @@ class SearchService:
                 fused_score=round(fused.get(row, 0.0), 6),
             )
             hits.append(SearchHit(row, int(catalog.ids[row]), explanation.fused_score, explanation))
-        return SearchPage(hits, total, catalog, (ordered, tail))
+        return SearchPage(hits, total, catalog, (ordered, tail), tail_scores=scores)
 
     @staticmethod
     def _foreign(catalog: Catalog, query: str, rows: dict[int, int]) -> set[int]:
