@@ -9,7 +9,7 @@ import numpy as np
 
 from models.classifier.calibration import Calibration, TaxonomyCalibration
 from models.classifier.confidence import gate_signals
-from models.classifier.explain import rolled_up, scored_code
+from models.classifier.explain import ranked_codes, rolled_up
 from models.classifier.results import Prediction
 from models.classifier.score import TaxonomyScore
 from models.classifier.taxonomy_model import TaxonomyModel
@@ -24,28 +24,33 @@ class PredictionContext:
     min_example_similarity: float
 
 
-def doubt(name: str, params: TaxonomyCalibration, scored: TaxonomyScore, row: int) -> str | None:
-    """Why text ``row`` cannot be classified in ``name`` (None when it can)."""
-    if scored.best_similarity[row] < params.min_similarity:
-        return f"text resembles no {name} code"
-    if scored.probability[row].max() < params.abstain_probability:
-        return f"text too generic for {name}: no code is clearly more likely"
-    return None
+def doubts(name: str, params: TaxonomyCalibration, scored: TaxonomyScore) -> list[str | None]:
+    """Why each text cannot be classified in ``name`` (None where it can)."""
+    unlike = (scored.best_similarity < params.min_similarity).tolist()
+    generic = (scored.probability.max(axis=1) < params.abstain_probability).tolist()
+    return [
+        f"text resembles no {name} code"
+        if no_match
+        else f"text too generic for {name}: no code is clearly more likely"
+        if vague
+        else None
+        for no_match, vague in zip(unlike, generic, strict=True)
+    ]
 
 
 def unclassifiable(
     calibration: Calibration, scored: Mapping[str, TaxonomyScore], short: list[bool]
 ) -> list[str | None]:
     """Text-level verdicts: too short, or vague for NACE (the most detailed taxonomy)."""
-    verdicts: list[str | None] = []
-    for row, too_short in enumerate(short):
-        if too_short:
-            verdicts.append("text too short to classify")
-        elif "nace" in scored:
-            verdicts.append(doubt("nace", calibration.for_taxonomy("nace"), scored["nace"], row))
-        else:
-            verdicts.append(None)
-    return verdicts
+    nace = (
+        doubts("nace", calibration.for_taxonomy("nace"), scored["nace"])
+        if "nace" in scored
+        else [None] * len(short)
+    )
+    return [
+        "text too short to classify" if too_short else why
+        for too_short, why in zip(short, nace, strict=True)
+    ]
 
 
 def predictions(
@@ -63,21 +68,19 @@ def predictions(
     probability = scored.probability
     k = min(context.top_k, len(model.codes))
     order = np.argsort(-probability, axis=1)[:, :k]
-    signals = gate_signals(model, scored, order, words)
+    signals = gate_signals(model, scored, order, words).tolist()
+    ranked = ranked_codes(model, scored, order, context.min_example_similarity)
+    own = doubts(model.name, params, scored)
     out = []
     for row in range(len(probability)):
         notes = list(warnings[row])
-        why = vague[row] or doubt(model.name, params, scored, row)
+        why = vague[row] or own[row]
         if why:
             notes.append(f"not classifiable: {why}")
-        codes = [
-            scored_code(model, scored, row, int(col), rank, context.min_example_similarity)
-            for rank, col in enumerate(order[row], start=1)
-        ]
         out.append(
             Prediction(
                 taxonomy=model.name,
-                codes=codes,
+                codes=ranked[row],
                 abstained=why is not None,
                 model_id=context.model_id,
                 taxonomy_version=model.taxonomy.version,
@@ -91,5 +94,5 @@ def predictions(
     return out
 
 
-def _rounded(signals: np.ndarray) -> tuple[tuple[float, ...], ...]:
-    return tuple(tuple(round(float(v), 6) for v in ranked) for ranked in signals)
+def _rounded(signals: list[list[float]]) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(round(v, 6) for v in ranked) for ranked in signals)
