@@ -95,24 +95,26 @@ def fit_calibration(
     rows: Sequence[Labelled],
     *,
     row_weight: np.ndarray | None = None,
+    scorers: Sequence[Classifier] | None = None,
 ) -> tuple[Calibration, dict[str, FittedTaxonomy]]:
     """A new calibration with weights, temperatures and abstain floors fitted on ``rows``.
 
-    ``row_weight`` (one per row) lets several sets count equally whatever their sizes.
+    ``row_weight`` (one per row) lets several sets count equally whatever their sizes;
+    ``scorers`` (one per row, default ``classifier``) scores a row with another classifier of
+    the same models, e.g. one whose head was fitted without the row's source.
     """
     texts = [row.text for row in rows]
     queries, languages = classifier.encode_queries(texts, [row.language for row in rows])
     calibration = classifier.calibration
     fitted: dict[str, FittedTaxonomy] = {}
     for name in [n for n in TAXONOMY_ORDER if n in classifier.models]:
-        scored = classifier.score(
-            queries, languages, texts, every_feature=True, calibration=calibration
-        )[name]
         gold = gold_matrix(rows, name, classifier.models[name].codes)
         labelled = gold.any(axis=1)
         if not labelled.any():
             continue
-        stacked = scored.features.stacked()
+        stacked, best_similarity = _features(
+            scorers or [classifier] * len(rows), queries, languages, texts, calibration, name
+        )
         weights, temperature = fit_weights(
             stacked[labelled], gold[labelled],
             row_weight=None if row_weight is None else row_weight[labelled],
@@ -123,7 +125,7 @@ def fit_calibration(
             weights=weights,
             temperature=temperature,
             min_similarity=round(
-                float(scored.best_similarity[labelled].min()) * SIMILARITY_FLOOR_SHARE, 4
+                float(best_similarity[labelled].min()) * SIMILARITY_FLOOR_SHARE, 4
             ),
             abstain_probability=round(float(np.percentile(top, ABSTAIN_QUANTILE)), 4),
         )
@@ -133,6 +135,32 @@ def fit_calibration(
             params.abstain_probability,
         )  # fmt: skip
     return calibration, fitted
+
+
+def _features(
+    scorers: Sequence[Classifier],
+    queries: np.ndarray,
+    languages: Sequence[str],
+    texts: Sequence[str],
+    calibration: Calibration,
+    name: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stacked features and best prototype similarity of every row in taxonomy ``name``, each
+    row scored by its own classifier under ``calibration``."""
+    stacked = best = None
+    for scorer in {id(s): s for s in scorers}.values():
+        rows = np.flatnonzero([s is scorer for s in scorers])
+        found = scorer.score(
+            queries[rows], [languages[i] for i in rows], [texts[i] for i in rows],
+            every_feature=True, calibration=calibration,
+        )[name]  # fmt: skip
+        part = found.features.stacked()
+        if stacked is None or best is None:
+            stacked = np.empty((len(texts), *part.shape[1:]), dtype=part.dtype)
+            best = np.empty(len(texts), dtype=found.best_similarity.dtype)
+        stacked[rows], best[rows] = part, found.best_similarity
+    assert stacked is not None and best is not None
+    return stacked, best
 
 
 def _judge(
