@@ -123,9 +123,11 @@ class Settings(BaseSettings):
         0.5,
         ge=0.0,
         le=60.0,
-        description="How often (at most) a server process reads the store's stamp to pick up "
-        "what other workers, hosts or `observatory review` changed: reviewed labels reach its "
-        "classifier and search catalog within this time. 0 reads it on every request.",
+        description="How often a server process reads the store's stamp to pick up what other "
+        "workers, hosts or `observatory review` changed: its search catalog follows in a "
+        "background thread every interval (no request waits for the store), its classifier at "
+        "the first classification after the interval, so reviewed labels reach both within this "
+        "time. 0 reads it on every request (no background thread).",
     )
     public_read: bool = Field(
         True, description="Whether reading the API and pages needs no API key."
