@@ -5,7 +5,8 @@
 
 Phase 1 (``--priorities``, 100,000): ``q=`` search, filtered search, search right after a
 review decision made through the API (claim + correct with a reviewer key created through
-``observatory.users``, then one search once the server's store poll has passed, interleaved),
+``observatory.users``, then one search once the server's store poll has passed, interleaved
+with a search after the same pause and no decision),
 partners among ``--regions`` regions, first-request latencies and the server's memory.
 Phase 2 (``--large``, 1,000,000; 0 skips it): ``OBSERVATORY_SEARCH_INDEX_KIND=hnsw``, search
 p50/p95 and memory.
@@ -89,24 +90,33 @@ def settings_env(folder: Path, kind: str) -> dict[str, str]:
     }
 
 
-def decisions(server: Server, corpus: Corpus, count: int, rng: random.Random) -> tuple[dict, list]:
+def decisions(
+    server: Server, corpus: Corpus, count: int, rng: random.Random
+) -> tuple[dict, dict, list]:
     """Interleave review decisions (claim + correct) with one search each, sent once the store
-    poll interval has passed, so that the search is the request that picks the decision up."""
+    poll interval has passed: by then the server's catalog has followed the decision (in the
+    background), so the search shows what a decision leaves to the next search. Each is paired
+    with a search after the same pause and no decision: on a busy machine a request after an
+    idle pause is slower by itself (caches refilled), and the pair tells the two apart."""
     import taxonomies
 
     divisions = [c.code for c in taxonomies.load("nace").at_level("division")]
     key = reviewer_key(server.env["OBSERVATORY_DATABASE_URL"])
-    poll = float(server.settings().store_poll_seconds)
-    latencies, decided = [], []
-    for query in queries(corpus, count, rng):
+    pause = float(server.settings().store_poll_seconds) + 0.05
+    latencies, paused, decided = [], [], []
+    for query, control in zip(
+        queries(corpus, count, rng), queries(corpus, count, rng), strict=True
+    ):
         task = server.post("/api/review/next", key)
         code = rng.choice(divisions)
         body = {"action": "correct", "codes": [code]}
         server.post(f"/api/review/tasks/{task['task_id']}/decision", key, body)
         decided.append((task["priority_id"], code))
-        time.sleep(poll + 0.05)
+        time.sleep(pause)
         latencies += measure(server.client, [f"/api/priorities?q={query}"])["latencies"]
-    return percentiles(latencies), decided
+        time.sleep(pause)
+        paused += measure(server.client, [f"/api/priorities?q={control}"])["latencies"]
+    return percentiles(latencies), percentiles(paused), decided
 
 
 @contextlib.contextmanager
@@ -143,8 +153,9 @@ def phase_one(args, rng: random.Random, folder: Path) -> list[tuple[str, dict, f
         rows.append(
             ("filtered search (q + country + NACE)", measure(server.client, filtered), None)
         )
-        after, decided = decisions(server, corpus, args.decisions, rng)
+        after, paused, decided = decisions(server, corpus, args.decisions, rng)
         rows.append(("search right after a decision", after, TARGETS_MS["after decision"]))
+        rows.append(("search after the same pause, no decision", paused, None))
         rows.append(
             (
                 f"partners, {args.regions} regions",
