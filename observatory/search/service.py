@@ -200,7 +200,9 @@ class SearchService:
         # the BM25 order of the first DENSE_DEPTH matches; the others (the tail) still count
         # and follow in BM25 order, ordered only where a page or an export reaches them
         lexical_head, tail = split_best(np.flatnonzero(scores > 0), scores, DENSE_DEPTH)
-        lexical_rank = {int(r): i + 1 for i, r in enumerate(lexical_head)}
+        lexical_rank = dict(
+            zip(lexical_head.tolist(), range(1, len(lexical_head) + 1), strict=True)
+        )
         dense_rank, dense_sim, language_rank = self._dense(catalog, query, mask)
         fused = fuse(
             lexical_rank, dense_rank, self._foreign(catalog, query, dense_rank), language_rank
@@ -226,7 +228,7 @@ class SearchService:
                 matched_terms=words,
                 bm25_score=float(scores[row]) if scores[row] > 0 else None,
                 bm25_rank=lexical_rank.get(row),
-                dense_similarity=dense_sim.get(row),
+                dense_similarity=round(dense_sim[row], 4) if row in dense_sim else None,
                 dense_rank=dense_rank.get(row),
                 fused_score=round(fused.get(row, 0.0), 6),
             )
@@ -278,8 +280,9 @@ class SearchService:
         languages = catalog.language.codes[rows]
         keep = self._similar_enough(languages, sims)
         kept_rows, kept_sims = rows[keep].tolist(), sims[keep].tolist()
-        ranks = {row: rank for rank, row in enumerate(kept_rows, start=1)}
-        similarity = {row: round(sim, 4) for row, sim in zip(kept_rows, kept_sims, strict=True)}
+        ranks = dict(zip(kept_rows, range(1, len(kept_rows) + 1), strict=True))
+        # rounded where shown (a page's hits), not for all ~1,000 neighbours
+        similarity = dict(zip(kept_rows, kept_sims, strict=True))
         in_language = dict(zip(kept_rows, ranks_within(languages[keep]).tolist(), strict=True))
         return ranks, similarity, in_language
 
