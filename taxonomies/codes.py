@@ -20,6 +20,8 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 def freeze(value: Any) -> Any:
     """A read-only deep copy: dicts become mapping proxies, lists become tuples."""
+    if isinstance(value, str):  # most values: answered before the slower check against an ABC
+        return value
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
@@ -29,6 +31,8 @@ def freeze(value: Any) -> Any:
 
 def thaw(value: Any) -> Any:
     """The JSON-ready inverse of ``freeze`` (plain dicts and lists)."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, Mapping):
         return {k: thaw(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
