@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
+from types import ModuleType
 
 import typer
 
@@ -55,8 +57,26 @@ COMMAND_MODULES = (
 )
 
 
-def build_cli() -> typer.Typer:
-    """Assemble the full command line from the command modules."""
+def build_cli(argv: Sequence[str] | None = None) -> typer.Typer:
+    """Assemble the command line from the command modules: all of them, or, when ``argv``
+    starts with a command or group name, only the modules that add to it.
+
+    Typer turns every registered command into a click command at each run: ~20 ms for all of
+    them, ~1 ms for one module's, in every process. A command parses, helps and fails the same
+    in the narrowed app as in the full one.
+    """
+    chosen = [m for m in COMMAND_MODULES if argv and argv[0] in command_names(m)]
+    return _assemble(chosen or COMMAND_MODULES)
+
+
+def command_names(module: ModuleType) -> set[str]:
+    """The root-level command and group names ``module`` registers."""
+    cli = CommandLine(root=typer.Typer())
+    module.register(cli)
+    return {info.name for info in cli.root.registered_commands if info.name} | set(cli.groups)
+
+
+def _assemble(modules: Sequence[ModuleType]) -> typer.Typer:
     root = typer.Typer(
         help="S3 Observatory: extract, classify, review and search smart specialisation "
         "priorities.",
@@ -70,7 +90,7 @@ def build_cli() -> typer.Typer:
         """S3 Observatory command line."""
 
     cli = CommandLine(root=root)
-    for module in COMMAND_MODULES:
+    for module in modules:
         module.register(cli)
     return root
 
@@ -80,10 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     # the shipped models must never trigger a download; an explicit HF_HUB_OFFLINE=0 still wins
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = build_cli()
+    args = sys.argv[1:] if argv is None else list(argv)
+    app = build_cli(args)
     try:
         # not standalone: Typer would draw usage errors in a box; the README promises one line
-        result = app(args=argv, prog_name="observatory", standalone_mode=False)
+        result = app(args=args, prog_name="observatory", standalone_mode=False)
     except click_errors.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         sys.exit(USAGE_EXIT)

@@ -129,3 +129,31 @@ def test_terminal_review_shows_titles_beside_codes(tmp_path, monkeypatch, capsys
     assert code == 0
     assert "1. 10" in out and "Manufacture of food products" in out
     assert "Electricity, gas, steam and air conditioning supply" in out
+
+
+def test_a_command_answers_the_same_from_its_own_module_as_from_the_whole_cli(capsys) -> None:
+    from typer.testing import CliRunner
+
+    import cli
+
+    whole = cli.build_cli()  # no arguments: every module
+    runner = CliRunner()
+    for args in (
+        ["classify-text", "--help"],
+        ["evaluate", "--help"],  # a group two modules add to (classification, extraction)
+        ["classify-text", "--top-k", "0", "x"],
+        ["taxonomy", "show"],
+    ):
+        narrowed = cli.build_cli(args)
+        assert len(narrowed.registered_commands) + len(narrowed.registered_groups) < len(
+            whole.registered_commands
+        ) + len(whole.registered_groups), args
+        got = runner.invoke(narrowed, args, prog_name="observatory")
+        expected = runner.invoke(whole, args, prog_name="observatory")
+        assert (got.exit_code, got.output) == (expected.exit_code, expected.output), args
+    assert "classification" in runner.invoke(whole, ["evaluate", "--help"]).output
+    assert "extraction" in runner.invoke(whole, ["evaluate", "--help"]).output
+    # no command named: the whole command line, as before
+    assert len(cli.build_cli(["--help"]).registered_groups) == len(whole.registered_groups)
+    code, out, _err = run(capsys, "--help")
+    assert code == 0 and "classify-text" in out and "review" in out
