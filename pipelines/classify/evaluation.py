@@ -51,6 +51,7 @@ def read_gold(path: Path, classifier: Classifier) -> tuple[list[GoldRow], list[s
                 str(path), "no taxonomy column: add one of 'nace', 'nabs', 'ecosystem'", line=1
             )
         rows: list[GoldRow] = []
+        rolled: dict[str, dict[str, str]] = {name: {} for name in present}  # each code once
         for raw in reader:
             record = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
             line = reader.line_num
@@ -62,7 +63,7 @@ def read_gold(path: Path, classifier: Classifier) -> tuple[list[GoldRow], list[s
                 codes = [c.strip() for c in record.get(name, "").split(";") if c.strip()]
                 if codes:
                     try:
-                        row.codes[name] = classifier.normalise_codes(name, codes)
+                        row.codes[name] = classifier.normalise_codes(name, codes, rolled[name])
                     except Exception as exc:
                         reason = f"invalid {name} code in {record[name]!r}"
                         raise UnprocessableFile(str(path), reason, line=line) from exc
