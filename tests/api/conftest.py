@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from observatory.store import open_store
 from observatory.store.labels import add_labels
 from observatory.store.strategies import save_strategy
 from observatory.users import create_user
+from tests.store_fixtures import database_url
 
 # region -> (country, name, [(title, description, {taxonomy: [codes]}, status)])
 CORPUS: dict[str, tuple[str, str, list[tuple[str, str, dict[str, list[str]], str]]]] = {
@@ -209,3 +211,31 @@ def assert_error_body(body: dict, status: int) -> None:
 def corpus_builder():
     """``build_corpus`` for tests that build their own app."""
     return build_corpus
+
+
+@contextmanager
+def lexical_admin_client(
+    backend: str, folder: Path, seed: Callable | None = None, **overrides
+) -> Iterator[tuple[object, TestClient]]:
+    """The corpus app on one store backend with the lexical embedders (no model) and an admin
+    key; ``seed(session, ids)`` adds rows first, ``overrides`` are settings."""
+    with database_url(backend, folder) as url:
+        settings = load_settings(
+            database_url=url,
+            data_dir=folder / "data",
+            embedding_backend="lexical",
+            search_embedding_backend="lexical",
+            starter_examples=False,
+            **overrides,
+        )
+        store = open_store(settings)
+        ids = build_corpus(store)
+        with store.transaction(write=True) as session:
+            _, key = create_user(session, "lexical-admin", Role.ADMIN)
+            if seed is not None:
+                seed(session, ids)
+        store.close()
+        app = create_app(settings)
+        with TestClient(app, raise_server_exceptions=False) as client:
+            client.headers["X-API-Key"] = key
+            yield app, client

@@ -12,15 +12,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.body_limit import MIB
-from observatory.domain import Role
 from observatory.review import enqueue
-from observatory.settings import load_settings
-from observatory.store import open_store
-from observatory.users import create_user
-from tests.api.conftest import assert_error_body, build_corpus
-from tests.store_fixtures import BACKENDS, database_url
+from tests.api.conftest import assert_error_body, lexical_admin_client
+from tests.store_fixtures import BACKENDS
 
 CAP_MB = 1
 ACCEPT_ALL = '{"min_probability": 0.0, "dry_run": %s}'
@@ -32,30 +27,21 @@ def padded(dry_run: bool, size: int) -> bytes:
     return body[:-1] + b" " * (size - len(body)) + b"}"
 
 
+def enqueue_every_priority(session, ids: dict[str, int]) -> None:
+    """Suggestions a bulk acceptance would take: one NACE task per corpus priority."""
+    for priority_id in ids.values():
+        enqueue(session, priority_id, "nace", doubt=0.9, model_version="body-limit")
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def capped(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[TestClient]:
     """The corpus app capped at CAP_MB, with an admin key."""
     folder = tmp_path_factory.mktemp("body-limit")
-    with database_url(request.param, folder) as url:
-        settings = load_settings(
-            database_url=url,
-            data_dir=folder / "data",
-            embedding_backend="lexical",
-            search_embedding_backend="lexical",
-            starter_examples=False,
-            max_body_mb=CAP_MB,
-        )
-        store = open_store(settings)
-        ids = build_corpus(store)
-        with store.transaction(write=True) as session:
-            _, key = create_user(session, "body-admin", Role.ADMIN)
-            for priority_id in ids.values():  # suggestions a bulk acceptance would take
-                enqueue(session, priority_id, "nace", doubt=0.9, model_version="body-limit")
-        store.close()
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            client.headers["X-API-Key"] = key
-            client.headers["Content-Type"] = "application/json"
-            yield client
+    with lexical_admin_client(
+        request.param, folder, enqueue_every_priority, max_body_mb=CAP_MB
+    ) as (_app, client):
+        client.headers["Content-Type"] = "application/json"
+        yield client
 
 
 def open_suggestions(client: TestClient) -> int:

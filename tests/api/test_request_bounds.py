@@ -19,15 +19,10 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.limits import MAX_ID
 from api.schemas import ClassifyCreate
-from observatory.domain import Role
-from observatory.settings import load_settings
-from observatory.store import open_store
-from observatory.users import create_user
-from tests.api.conftest import assert_error_body, build_corpus
-from tests.store_fixtures import BACKENDS, database_url
+from tests.api.conftest import assert_error_body, lexical_admin_client
+from tests.store_fixtures import BACKENDS
 
 # ids that cannot name a stored row: PostgreSQL's INTEGER ends at 2^31-1, SQLite's at 2^63-1
 IMPOSSIBLE_IDS = [0, -1, MAX_ID + 1, 2**62, 2**63, 2**64]
@@ -40,23 +35,8 @@ PATH_VALUES = {"page": "1", "nuts": "ES21", "name": "nace", "code": "35"}
 def served(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[dict]:
     """The corpus app on one store backend, with an admin key."""
     folder = tmp_path_factory.mktemp("bounds")
-    with database_url(request.param, folder) as url:
-        settings = load_settings(
-            database_url=url,
-            data_dir=folder / "data",
-            embedding_backend="lexical",
-            search_embedding_backend="lexical",
-            starter_examples=False,
-        )
-        store = open_store(settings)
-        build_corpus(store)
-        with store.transaction(write=True) as session:
-            _, key = create_user(session, "bounds-admin", Role.ADMIN)
-        store.close()
-        app = create_app(settings)
-        with TestClient(app, raise_server_exceptions=False) as client:
-            client.headers["X-API-Key"] = key
-            yield {"app": app, "client": client, "backend": request.param}
+    with lexical_admin_client(request.param, folder) as (app, client):
+        yield {"app": app, "client": client, "backend": request.param}
 
 
 def _unbounded(schema: dict, components: dict, where: str, seen: set[str]) -> list[str]:
